@@ -1,0 +1,82 @@
+/// The cookies of a request, parsed from its `Cookie` header(s) leniently
+/// (RFC 6265bis §5.4 and §4.2.1).
+///
+/// - Pairs are split on `;`, names and values trimmed of spaces and tabs,
+///   each pair split at its first `=` (`NID=99=Ys` is `NID` = `99=Ys`).
+/// - Empty and malformed pairs (no `=`, empty name) are skipped; nothing throws.
+/// - A value wrapped in one pair of double quotes is returned without them
+///   (as Go does), so `c="v"` reads as `v`; Tessera never writes quotes, so
+///   its signed values are verified over exactly the bytes it sent.
+/// - Duplicate names are all kept, in order: a sibling subdomain can "toss"
+///   a second cookie of the same name, and a secure reader must look at every
+///   value (``values(named:)``) rather than trust the first.
+/// - At most ``maximumCount`` pairs from at most ``maximumHeaderBytes`` bytes
+///   are read; the rest is ignored.
+public struct RequestCookies: Sendable, Sequence {
+    /// One `name=value` pair as sent.
+    public struct Pair: Sendable, Hashable {
+        public let name: String
+        public let value: String
+    }
+
+    /// The most pairs read from one request.
+    public static let maximumCount = 256
+    /// The most header bytes read from one request.
+    public static let maximumHeaderBytes = 64 * 1024
+
+    /// Every pair, in the order sent.
+    public let pairs: [Pair]
+
+    /// Parses one or more `Cookie` header field values.
+    public init<Headers: Sequence>(headers: Headers) where Headers.Element == String {
+        var pairs: [Pair] = []
+        var budget = Self.maximumHeaderBytes
+        for header in headers {
+            guard budget > 0, pairs.count < Self.maximumCount else { break }
+            var field = Substring(header).utf8[...]
+            if field.count > budget { field = field.prefix(budget) }
+            budget -= field.count
+            Self.parse(field, into: &pairs)
+        }
+        self.pairs = pairs
+    }
+
+    /// Parses a single `Cookie` header field value.
+    public init(header: String) {
+        self.init(headers: CollectionOfOne(header))
+    }
+
+    private static func parse(_ field: Substring.UTF8View.SubSequence, into pairs: inout [Pair]) {
+        for segment in field.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
+            guard pairs.count < maximumCount else { return }
+            guard let equals = segment.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = trim(segment[segment.startIndex..<equals])
+            var value = trim(segment[segment.index(after: equals)...])
+            guard !name.isEmpty else { continue }
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
+            }
+            pairs.append(Pair(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+        }
+    }
+
+    private static func trim(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
+
+    /// Every value sent under `name`, in order.
+    public func values(named name: String) -> [String] {
+        pairs.lazy.filter { $0.name == name }.map(\.value)
+    }
+
+    /// The first value sent under `name`. Prefer ``values(named:)`` for
+    /// anything that authenticates (see the type's discussion of duplicates).
+    public func first(named name: String) -> String? {
+        pairs.first { $0.name == name }?.value
+    }
+
+    public func makeIterator() -> IndexingIterator<[Pair]> { pairs.makeIterator() }
+}
