@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(
             name: "TesseraTests",
             dependencies: ["Tessera"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

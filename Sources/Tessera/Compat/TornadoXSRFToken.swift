@@ -1,0 +1,58 @@
+/// Tornado's XSRF protection (`check_xsrf_cookie`): the `_xsrf` cookie and
+/// the submitted token (form field `_xsrf`, header `X-Xsrftoken` or
+/// `X-Csrftoken`) must unmask to the same 16 random bytes.
+///
+/// ```
+/// v2 = "2|" hex(mask) "|" hex(raw XOR mask…) "|" timestamp
+/// v1 = hex(raw)          (or the raw text when it is not hex)
+/// ```
+///
+/// There is no MAC: the token proves only that the requester could read the
+/// cookie, which a cross-site attacker cannot.
+public enum TornadoXSRFToken {
+    /// Builds a v2 token from its parts (Tornado's `xsrf_token`).
+    public static func make(rawToken: [UInt8], mask: [UInt8], timestamp: Int64) -> String? {
+        guard mask.count == 4 else { return nil }
+        let masked = rawToken.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        return "2|\(Hex.encode(mask))|\(Hex.encode(masked))|\(timestamp)"
+    }
+
+    /// A new random token (16 bytes, fresh 4-byte mask).
+    public static func generate(timestamp: Int64) -> String {
+        make(rawToken: SecureRandom.bytes(16), mask: SecureRandom.bytes(4), timestamp: timestamp)!
+    }
+
+    /// The raw bytes a cookie or token stands for, or `nil` when Tornado
+    /// would treat it as absent (`_decode_xsrf_token`).
+    public static func decode(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        if looksVersioned(bytes) {
+            guard bytes.starts(with: "2|".utf8) else { return nil }
+            let parts = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
+            guard parts.count == 4,
+                  let mask = Hex.decode(parts[1]), mask.count == 4,
+                  let masked = Hex.decode(parts[2]),
+                  PythonInt.parse(parts[3]) != nil else { return nil }
+            return masked.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        }
+        return Hex.decode(bytes) ?? bytes
+    }
+
+    /// Whether the text matches Tornado's version pattern at all (a version
+    /// other than 2 makes the token absent rather than v1).
+    private static func looksVersioned(_ bytes: [UInt8]) -> Bool {
+        guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")), bar > 0,
+              bytes[0] != UInt8(ascii: "0"),
+              bytes[0..<bar].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
+        let rest = bytes[(bar + 1)...]
+        if let newline = rest.firstIndex(of: 0x0A), newline != bytes.count - 1 { return false }
+        return true
+    }
+
+    /// Tornado's check: both present, both decode, equal in constant time.
+    public static func check(cookie: String?, token: String?) -> Bool {
+        guard let token, !token.isEmpty, let submitted = decode(token), !submitted.isEmpty,
+              let cookie, !cookie.isEmpty, let expected = decode(cookie) else { return false }
+        return constantTimeEquals(submitted, expected)
+    }
+}
