@@ -11,6 +11,21 @@ struct CookieChunkerTests {
         RequestCookies(header: cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; "))
     }
 
+    /// Expects the cookies, sent back as a `Cookie` header, to join to exactly
+    /// one candidate equal to `value` (reported without printing tens of
+    /// kilobytes of value).
+    private static func expectJoinsBack(
+        _ value: String, chunker: CookieChunker, name: String, cookies: [SetCookie],
+        _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let candidates = chunker.values(name: name, request: requestHeader(cookies))
+        if candidates.count != 1 {
+            Issue.record("\(comment) expected 1 joined candidate, got \(candidates.count)", sourceLocation: sourceLocation)
+        } else if candidates[0] != value {
+            Issue.record("\(comment) joined value (\(candidates[0].utf8.count) bytes) differs from the original (\(value.utf8.count) bytes)", sourceLocation: sourceLocation)
+        }
+    }
+
     private static func payload(_ count: Int, seed: UInt64 = 1) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
         var state = seed
@@ -53,32 +68,54 @@ struct CookieChunkerTests {
             #expect(cookie.path == "/" && cookie.secure && cookie.httpOnly && cookie.sameSite == .strict)
             #expect(throws: Never.self) { try cookie.headerValue(publicSuffixes: .builtIn) }
         }
+        // Sent back in a Cookie header, the parts join to exactly the value.
         let request = Self.requestHeader(cookies)
-        #expect(chunker.values(name: "sid", request: request) == [value])
+        #expect(request.pairs.map(\.name) == ["sid", "sid.1", "sid.2"])
+        #expect(request.pairs.map(\.value).joined() == cookies.map(\.value).joined())
+        Self.expectJoinsBack(value, chunker: chunker, name: "sid", cookies: cookies)
         // Order of the cookies in the request does not matter.
-        #expect(chunker.values(name: "sid", request: Self.requestHeader(cookies.reversed())) == [value])
+        Self.expectJoinsBack(value, chunker: chunker, name: "sid", cookies: cookies.reversed())
 
         // Exactly at the boundary of a part, and one byte more.
         for size in [4094, 4090 * 2, 4090 * 2 + 1, 4090 * 5] {
             let sized = Self.payload(size, seed: UInt64(size))
             let parts = try chunker.cookies(name: "sid", value: sized, template: Self.template, request: RequestCookies(header: ""))
             #expect(parts.allSatisfy { $0.name.utf8.count + $0.value.utf8.count <= 4096 }, "size \(size)")
-            #expect(chunker.values(name: "sid", request: Self.requestHeader(parts)) == [sized], "size \(size)")
+            Self.expectJoinsBack(sized, chunker: chunker, name: "sid", cookies: parts, "size \(size)")
         }
     }
 
-    @Test func longNamesAndTwentyChunksStayWithinLimits() throws {
+    @Test func longNamesAndManyChunksStayWithinLimits() throws {
         let chunker = CookieChunker(maximumChunks: 20)
         #expect(chunker.maximumChunks == 20)
         let name = "__Host-" + String(repeating: "n", count: 40)
-        let value = Self.payload(70_000)
+        // 13 chunks: the whole Cookie header stays under RequestCookies' 64 KiB.
+        let value = Self.payload(50_000)
         let cookies = try chunker.cookies(name: name, value: value, template: Self.template, request: RequestCookies(header: ""))
-        #expect(cookies.count == 18)
+        #expect(cookies.count == 13)
+        #expect(cookies.first?.value.hasPrefix("13~") == true)
         for cookie in cookies {
             #expect(cookie.name.utf8.count + cookie.value.utf8.count <= 4096, "\(cookie.name)")
             #expect(throws: Never.self) { try cookie.headerValue(publicSuffixes: .builtIn) }
         }
-        #expect(chunker.values(name: name, request: Self.requestHeader(cookies)) == [value])
+        Self.expectJoinsBack(value, chunker: chunker, name: name, cookies: cookies)
+    }
+
+    /// Whatever the chunker agrees to write must be readable by Tessera's own
+    /// `Cookie` parser; otherwise a session silently disappears.
+    @Test func largestAcceptedValueIsReadableByRequestCookies() throws {
+        let chunker = CookieChunker(maximumChunks: 20)
+        // 20 parts of 4090 bytes: the largest value the chunker accepts for "sid".
+        let value = Self.payload(20 * 4090)
+        let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+        #expect(cookies.count == 20)
+        #expect(throws: ChunkingError.tooManyChunks(needed: 21, limit: 20)) {
+            try chunker.cookies(name: "sid", value: value + "x", template: Self.template, request: RequestCookies(header: ""))
+        }
+        let header = cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")
+        #expect(header.utf8.count <= RequestCookies.maximumHeaderBytes,
+                "the chunker writes \(header.utf8.count) bytes of cookies but RequestCookies reads at most \(RequestCookies.maximumHeaderBytes)")
+        Self.expectJoinsBack(value, chunker: chunker, name: "sid", cookies: cookies)
     }
 
     @Test func maximumChunksIsClamped() {
@@ -151,7 +188,10 @@ struct CookieChunkerTests {
 
         // Two `sid` cookies (cookie tossing): each is a separate candidate, in order.
         let tossed = RequestCookies(header: "sid=attacker; " + cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; "))
-        #expect(chunker.values(name: "sid", request: tossed) == ["attacker", value])
+        let candidates = chunker.values(name: "sid", request: tossed)
+        #expect(candidates.count == 2)
+        #expect(candidates.first == "attacker")
+        #expect(candidates.last.map { $0 == value } == true)
     }
 
     @Test func valueThatLooksLikeACountPrefixRoundTrips() throws {
@@ -159,7 +199,7 @@ struct CookieChunkerTests {
         for value in ["12~", "12~abc", "1~x", "3~", "0~", "999~z", "5~" + Self.payload(5000)] {
             let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
             #expect(cookies.first?.value != value, "value \(value.prefix(8)) must be escaped")
-            #expect(chunker.values(name: "sid", request: Self.requestHeader(cookies)) == [value], "value \(value.prefix(8))")
+            Self.expectJoinsBack(value, chunker: chunker, name: "sid", cookies: cookies, "value \(value.prefix(8))")
         }
         // Not a count prefix (four digits, or no digits): written as is.
         for value in ["1234~x", "~1", "12", "a1~"] {
