@@ -11,20 +11,23 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure signed and sealed values against raw swift-crypto (build with -c release).",
         discussion: """
         Prints one JSON object per line: {"name", "ops_per_sec", "baseline", "ratio"}. Each pair (ours, raw) is \
-        measured in alternating rounds on one thread; ratio is the median over rounds of ours/raw, so machine noise \
-        affects both sides alike. Run it as: swift run -c release tessera bench
+        measured on one thread in interleaved slices, so machine noise affects both sides alike; ratio is ours/raw \
+        over the whole run. Run it as: swift run -c release tessera bench
         """
     )
 
-    @Option(name: .long, help: "Seconds per measurement round.")
-    var seconds: Double = 0.3
+    @Option(name: .long, help: "Seconds spent on each side of a pair.")
+    var seconds: Double = 1.5
 
-    @Option(name: .long, help: "Rounds per pair (the median ratio is reported).")
-    var rounds: Int = 5
+    @Option(name: .long, help: "Interleaved slices per pair.")
+    var rounds: Int = 30
+
+    @Option(name: .long, help: "Run only the pairs whose name contains this text.")
+    var only: String?
 
     func validate() throws {
-        guard seconds > 0, seconds <= 10 else { throw ValidationError("--seconds must be in (0, 10]") }
-        guard rounds >= 1, rounds <= 50 else { throw ValidationError("--rounds must be 1 to 50") }
+        guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
+        guard rounds >= 1, rounds <= 1000 else { throw ValidationError("--rounds must be 1 to 1000") }
     }
 
     func run() throws {
@@ -32,7 +35,7 @@ struct BenchCommand: ParsableCommand {
         printError("warning: this is a debug build; figures are not representative (use `swift run -c release tessera bench`)")
         #endif
         let suite = BenchmarkSuite()
-        for pair in suite.pairs() {
+        for pair in suite.pairs() where only.map({ pair.name.contains($0) }) ?? true {
             let result = Benchmark.compare(pair, seconds: seconds, rounds: rounds)
             print(result.baselineLine)
             print(result.line)

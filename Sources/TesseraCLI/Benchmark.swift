@@ -29,33 +29,36 @@ enum Benchmark {
     /// Keeps results alive so the optimiser cannot drop the measured work.
     nonisolated(unsafe) static var sink = 0
 
-    /// Operations per second of `body`, run for about `seconds`.
-    static func throughput(_ body: () -> Int, seconds: Double) -> Double {
+    /// Runs `body` for about `seconds`; returns (operations, elapsed seconds).
+    static func measure(_ body: () -> Int, seconds: Double) -> (operations: Int, seconds: Double) {
         let clock = ContinuousClock()
-        for _ in 0..<200 { sink &+= body() }  // warm caches and lazy state
         var iterations = 0
         let start = clock.now
-        let deadline = start.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        let deadline = start.advanced(by: .nanoseconds(Int64(seconds * 1e9)))
         while clock.now < deadline {
-            for _ in 0..<64 { sink &+= body() }
-            iterations += 64
+            for _ in 0..<32 { sink &+= body() }
+            iterations += 32
         }
         let elapsed = clock.now - start
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(iterations) / elapsedSeconds
+        return (iterations, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
+    /// Interleaves short slices of the baseline and the operation, so both
+    /// see the same machine conditions, and compares total throughput.
     static func compare(_ pair: Pair, seconds: Double, rounds: Int) -> Result {
-        var ours: [Double] = [], raw: [Double] = [], ratios: [Double] = []
+        for _ in 0..<500 { sink &+= pair.baseline() &+ pair.operation() }  // warm caches and lazy state
+        var oursOperations = 0, oursSeconds = 0.0, rawOperations = 0, rawSeconds = 0.0
+        let slice = seconds / Double(rounds)
         for _ in 0..<rounds {
-            let baseline = throughput(pair.baseline, seconds: seconds)
-            let measured = throughput(pair.operation, seconds: seconds)
-            raw.append(baseline)
-            ours.append(measured)
-            ratios.append(measured / baseline)
+            let raw = measure(pair.baseline, seconds: slice)
+            let ours = measure(pair.operation, seconds: slice)
+            rawOperations += raw.operations
+            rawSeconds += raw.seconds
+            oursOperations += ours.operations
+            oursSeconds += ours.seconds
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        return Result(name: pair.name, baselineName: pair.baselineName, opsPerSecond: median(ours),
-                      baselineOpsPerSecond: median(raw), ratio: median(ratios))
+        let oursRate = Double(oursOperations) / oursSeconds, rawRate = Double(rawOperations) / rawSeconds
+        return Result(name: pair.name, baselineName: pair.baselineName, opsPerSecond: oursRate,
+                      baselineOpsPerSecond: rawRate, ratio: oursRate / rawRate)
     }
 }

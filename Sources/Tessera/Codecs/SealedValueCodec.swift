@@ -48,8 +48,15 @@ public struct SealedValueCodec: Sendable {
     public var maximumPlaintextBytes: Int
 
     private let ring: KeyRing
-    private let keys: [(id: String, key: SymmetricKey)]
-    private let purposeBytes: [UInt8]
+    private let keys: [SealingKey]
+    /// The constant start of every associated-data block: label and purpose.
+    private let associatedDataPrefix: [UInt8]
+
+    private struct SealingKey: Sendable {
+        let id: String
+        let idBytes: [UInt8]
+        let key: SymmetricKey
+    }
 
     /// Creates a codec for one purpose.
     public init(
@@ -66,41 +73,53 @@ public struct SealedValueCodec: Sendable {
         self.compression = compression
         self.maximumSkew = maximumSkew
         self.maximumPlaintextBytes = maximumPlaintextBytes
-        self.purposeBytes = Array(purpose.label.utf8)
+        var prefix = Array(Self.derivationContext.utf8)
+        TokenFields.appendLengthPrefixed(purpose.label.utf8, to: &prefix)
+        self.associatedDataPrefix = prefix
         // One sub-key per ring key; the algorithm is bound through the
         // associated data, and both AEADs take a 256-bit key.
-        self.keys = ring.entries.map { ($0.id, KeyDerivation.subKey(of: $0.secret, context: Self.derivationContext, purpose: purpose)) }
+        self.keys = ring.entries.map {
+            SealingKey(id: $0.id, idBytes: Array($0.id.utf8), key: KeyDerivation.subKey(of: $0.secret, context: Self.derivationContext, purpose: purpose))
+        }
     }
 
     /// Seals `value` for the cookie called `name`.
     /// - Throws: ``SealError``.
     public func seal<Bytes: Collection>(_ value: Bytes, name: String, now: Date = Date()) throws(SealError) -> String where Bytes.Element == UInt8 {
-        let primary: KeyRing.Entry
-        do { primary = try ring.primary(at: now) } catch { throw .key(error) }
-        let key = keys.first { $0.id == primary.id }!.key
-        var plaintext = Array(value)
-        guard plaintext.count <= maximumPlaintextBytes else { throw .tooLarge(byteCount: plaintext.count, limit: maximumPlaintextBytes) }
-        var flags = algorithm.rawValue
-        if compression == .whenSmaller, let deflated = Self.deflate(plaintext), deflated.count < plaintext.count {
-            plaintext = deflated
-            flags += "z"
+        let sealingKey: SealingKey
+        do { sealingKey = keys[try ring.primaryIndex(at: now)] } catch { throw .key(error) }
+        guard value.count <= maximumPlaintextBytes else { throw .tooLarge(byteCount: value.count, limit: maximumPlaintextBytes) }
+        var flags = [algorithm.rawValue.utf8.first!]
+        var deflated: [UInt8]?
+        if compression == .whenSmaller, let smaller = Self.deflate(Array(value)), smaller.count < value.count {
+            deflated = smaller
+            flags.append(UInt8(ascii: "z"))
         }
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
-        let aad = associatedData(name: name, keyID: primary.id, issuedAt: issuedAt, flags: flags)
-        let combined: [UInt8]
+        let aad = associatedData(name: name, keyID: sealingKey.idBytes, issuedAt: issuedAt, flags: flags)
+        var token: [UInt8] = []
+        token.reserveCapacity(80 + value.count * 4 / 3)
+        token.append(contentsOf: Self.versionTag.utf8)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: sealingKey.idBytes)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: String(issuedAt).utf8)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: flags)
+        token.append(UInt8(ascii: "."))
         do {
-            switch algorithm {
-            case .aes256GCM:
-                let box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: aad)
-                combined = Array(box.nonce) + Array(box.ciphertext) + Array(box.tag)
-            case .chaCha20Poly1305:
-                let box = try ChaChaPoly.seal(plaintext, using: key, nonce: ChaChaPoly.Nonce(), authenticating: aad)
-                combined = Array(box.nonce) + Array(box.ciphertext) + Array(box.tag)
+            let combined: Data
+            switch (algorithm, deflated) {
+            case (.aes256GCM, let deflated?): combined = try AES.GCM.seal(deflated, using: sealingKey.key, nonce: AES.GCM.Nonce(), authenticating: aad).combined!
+            case (.aes256GCM, nil): combined = try AES.GCM.seal(Array(value), using: sealingKey.key, nonce: AES.GCM.Nonce(), authenticating: aad).combined!
+            case (.chaCha20Poly1305, let deflated?): combined = try ChaChaPoly.seal(deflated, using: sealingKey.key, nonce: ChaChaPoly.Nonce(), authenticating: aad).combined
+            case (.chaCha20Poly1305, nil): combined = try ChaChaPoly.seal(Array(value), using: sealingKey.key, nonce: ChaChaPoly.Nonce(), authenticating: aad).combined
             }
+            Base64.appendURLSafe(combined, to: &token)
         } catch {
             throw .encryptionFailed
         }
-        return "\(Self.versionTag).\(primary.id).\(issuedAt).\(flags).\(Base64.urlSafeEncode(combined))"
+        return String(decoding: token, as: UTF8.self)
     }
 
     /// Seals UTF-8 text.
@@ -121,31 +140,26 @@ public struct SealedValueCodec: Sendable {
     }
 
     private func open(_ bytes: UnsafeBufferPointer<UInt8>, name: String, maxAge: TimeInterval?, now: Date) -> Verdict<[UInt8]> {
-        guard bytes.count <= 4 * maximumPlaintextBytes + 256, let fields = TokenFields.split(bytes, count: 5) else { return .malformed }
-        guard fields[0].count == 2, bytes[0] == UInt8(ascii: "E"), bytes[1] == UInt8(ascii: "1") else { return .malformed }
-        let keyID = String(decoding: bytes[fields[1]], as: UTF8.self)
-        let flags = String(decoding: bytes[fields[3]], as: UTF8.self)
-        guard let issuedAt = TokenFields.parseTime(bytes, fields[2]),
-              let sealedAlgorithm = flags.first.flatMap({ Algorithm(rawValue: String($0)) }),
-              flags.count == 1 || flags.dropFirst() == "z",
-              let combined = Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields[4]])),
+        guard bytes.count <= 4 * maximumPlaintextBytes + 256, let fields = TokenFields.splitFive(bytes) else { return .malformed }
+        guard fields.version.count == 2, bytes[0] == UInt8(ascii: "E"), bytes[1] == UInt8(ascii: "1") else { return .malformed }
+        let flags = bytes[fields.fourth]
+        guard let issuedAt = TokenFields.parseTime(bytes, fields.issuedAt),
+              let first = flags.first, let sealedAlgorithm = Algorithm(rawValue: String(UnicodeScalar(first))),
+              flags.count == 1 || (flags.count == 2 && flags.last == UInt8(ascii: "z")),
+              let combined = Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.fifth])),
               combined.count >= Self.nonceByteCount + Self.tagByteCount else { return .malformed }
-        guard let key = keys.first(where: { $0.id == keyID })?.key else {
-            return KeyRing.isValidKeyID(keyID) ? .unknownKey : .malformed
+        let idBytes = bytes[fields.keyID]
+        guard let sealingKey = keys.first(where: { $0.idBytes.elementsEqual(idBytes) }) else {
+            return KeyRing.isValidKeyID(String(decoding: idBytes, as: UTF8.self)) ? .unknownKey : .malformed
         }
-        let aad = associatedData(name: name, keyID: keyID, issuedAt: issuedAt, flags: flags)
-        let nonce = combined[0..<Self.nonceByteCount]
-        let ciphertext = combined[Self.nonceByteCount..<(combined.count - Self.tagByteCount)]
-        let tag = combined[(combined.count - Self.tagByteCount)...]
+        let aad = associatedData(name: name, keyID: sealingKey.idBytes, issuedAt: issuedAt, flags: flags)
         var plaintext: [UInt8]
         do {
             switch sealedAlgorithm {
             case .aes256GCM:
-                let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
-                plaintext = Array(try AES.GCM.open(box, using: key, authenticating: aad))
+                plaintext = Array(try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: sealingKey.key, authenticating: aad))
             case .chaCha20Poly1305:
-                let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: ciphertext, tag: tag)
-                plaintext = Array(try ChaChaPoly.open(box, using: key, authenticating: aad))
+                plaintext = Array(try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: combined), using: sealingKey.key, authenticating: aad))
             }
         } catch {
             return .badSignature
@@ -154,20 +168,21 @@ public struct SealedValueCodec: Sendable {
         if let failure: Verdict<[UInt8]> = TokenAge.check(issuedAt: issued, now: now, maxAge: maxAge, maximumSkew: maximumSkew) {
             return failure
         }
-        if flags.hasSuffix("z") {
+        if flags.count == 2 {
             guard let inflated = Self.inflate(plaintext, limit: maximumPlaintextBytes) else { return .malformed }
             plaintext = inflated
         }
-        return .valid(Verified(value: plaintext, issuedAt: issued, keyID: keyID))
+        return .valid(Verified(value: plaintext, issuedAt: issued, keyID: sealingKey.id))
     }
 
-    private func associatedData(name: String, keyID: String, issuedAt: Int64, flags: String) -> [UInt8] {
-        var aad = Array(Self.derivationContext.utf8)
-        TokenFields.appendLengthPrefixed(purposeBytes, to: &aad)
+    private func associatedData<Flags: Collection>(name: String, keyID: [UInt8], issuedAt: Int64, flags: Flags) -> [UInt8]
+    where Flags.Element == UInt8 {
+        var aad = associatedDataPrefix
+        aad.reserveCapacity(aad.count + 24 + name.utf8.count + keyID.count)
         TokenFields.appendLengthPrefixed(name.utf8, to: &aad)
-        TokenFields.appendLengthPrefixed(keyID.utf8, to: &aad)
+        TokenFields.appendLengthPrefixed(keyID, to: &aad)
         TokenFields.appendUInt64(UInt64(bitPattern: issuedAt), to: &aad)
-        TokenFields.appendLengthPrefixed(flags.utf8, to: &aad)
+        TokenFields.appendLengthPrefixed(flags, to: &aad)
         return aad
     }
 

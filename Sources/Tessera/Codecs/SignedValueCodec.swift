@@ -35,7 +35,7 @@ public struct SignedValueCodec: Sendable {
     private struct KeyedState: Sendable {
         let id: String
         let idBytes: [UInt8]
-        let mac: HMAC<SHA256>
+        let mac: KeyedHMACSHA256
     }
 
     /// Creates a codec for one purpose.
@@ -50,8 +50,7 @@ public struct SignedValueCodec: Sendable {
         self.maximumSkew = maximumSkew
         self.keyedStates = ring.entries.map { entry in
             let subKey = KeyDerivation.subKey(of: entry.secret, context: Self.derivationContext, purpose: purpose)
-            var mac = HMAC<SHA256>(key: subKey)
-            mac.update(data: Array(Self.derivationContext.utf8))
+            let mac = KeyedHMACSHA256(key: subKey).absorbing(Array(Self.derivationContext.utf8))
             return KeyedState(id: entry.id, idBytes: Array(entry.id.utf8), mac: mac)
         }
     }
@@ -59,22 +58,23 @@ public struct SignedValueCodec: Sendable {
     /// Signs `value` for the cookie (or other slot) called `name`.
     /// - Throws: ``KeyError/noActiveKey`` when no key may sign at `now`.
     public func sign<Bytes: Collection>(_ value: Bytes, name: String, now: Date = Date()) throws(KeyError) -> String where Bytes.Element == UInt8 {
-        let primary = try ring.primary(at: now)
-        // The ring and the states were built together, so the id is present.
-        let state = keyedStates.first { $0.id == primary.id }!
+        let primary = try ring.primaryIndex(at: now)
+        let state = keyedStates[primary]
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
-        let encodedValue = Base64.encode(value, alphabet: Base64.urlSafeAlphabet, pad: false)
-        var mac = state.mac
-        var header: [UInt8] = []
-        Self.appendHeader(name: name, keyID: state.idBytes, issuedAt: issuedAt, valueLength: encodedValue.count, to: &header)
-        mac.update(data: header)
-        mac.update(data: encodedValue)
-        let tag = mac.finalize()
-        var token = Self.versionTag + "." + primary.id + "." + String(issuedAt) + "."
-        token += String(decoding: encodedValue, as: UTF8.self)
-        token += "."
-        token += tag.withUnsafeBytes { Base64.urlSafeEncode($0) }
-        return token
+        var token: [UInt8] = []
+        token.reserveCapacity(64 + value.count * 4 / 3)
+        token.append(contentsOf: Self.versionTag.utf8)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: state.idBytes)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: String(issuedAt).utf8)
+        token.append(UInt8(ascii: "."))
+        let valueStart = token.count
+        Base64.appendURLSafe(value, to: &token)
+        let tag = Self.mac(state, name: name, issuedAt: issuedAt, encodedValue: token[valueStart...])
+        token.append(UInt8(ascii: "."))
+        tag.withUnsafeBytes { Base64.appendURLSafe($0, to: &token) }
+        return String(decoding: token, as: UTF8.self)
     }
 
     /// Signs UTF-8 text.
@@ -102,21 +102,16 @@ public struct SignedValueCodec: Sendable {
     }
 
     private func verify(_ bytes: UnsafeBufferPointer<UInt8>, name: String, maxAge: TimeInterval?, now: Date) -> Verdict<[UInt8]> {
-        guard bytes.count <= 8192, let fields = TokenFields.split(bytes, count: 5) else { return .malformed }
-        guard fields[0].count == 2, bytes[0] == UInt8(ascii: "S"), bytes[1] == UInt8(ascii: "1") else { return .malformed }
-        let idRange = fields[1]
-        guard let issuedAt = TokenFields.parseTime(bytes, fields[2]),
-              let tag = Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields[4]])), tag.count == 32 else { return .malformed }
-        let encodedValue = UnsafeBufferPointer(rebasing: bytes[fields[3]])
+        guard bytes.count <= 8192, let fields = TokenFields.splitFive(bytes) else { return .malformed }
+        guard fields.version.count == 2, bytes[0] == UInt8(ascii: "S"), bytes[1] == UInt8(ascii: "1") else { return .malformed }
+        let idRange = fields.keyID
+        guard let issuedAt = TokenFields.parseTime(bytes, fields.issuedAt),
+              let tag = Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.fifth])), tag.count == 32 else { return .malformed }
+        let encodedValue = UnsafeBufferPointer(rebasing: bytes[fields.fourth])
         guard let state = keyedStates.first(where: { $0.idBytes.elementsEqual(bytes[idRange]) }) else {
             return KeyRing.isValidKeyID(String(decoding: bytes[idRange], as: UTF8.self)) ? .unknownKey : .malformed
         }
-        var mac = state.mac
-        var header: [UInt8] = []
-        Self.appendHeader(name: name, keyID: state.idBytes, issuedAt: issuedAt, valueLength: encodedValue.count, to: &header)
-        mac.update(data: header)
-        mac.update(data: UnsafeRawBufferPointer(encodedValue))
-        let expected = mac.finalize()
+        let expected = Self.mac(state, name: name, issuedAt: issuedAt, encodedValue: encodedValue)
         let authentic = expected.withUnsafeBytes { constantTimeEquals($0, tag) }
         guard authentic else { return .badSignature }
         let issued = Date(timeIntervalSince1970: TimeInterval(issuedAt))
@@ -129,11 +124,19 @@ public struct SignedValueCodec: Sendable {
         return .valid(Verified(value: value, issuedAt: issued, keyID: state.id))
     }
 
-    private static func appendHeader(name: String, keyID: [UInt8], issuedAt: Int64, valueLength: Int, to output: inout [UInt8]) {
-        output.reserveCapacity(24 + name.utf8.count + keyID.count)
-        TokenFields.appendLengthPrefixed(name.utf8, to: &output)
-        TokenFields.appendLengthPrefixed(keyID, to: &output)
-        TokenFields.appendUInt64(UInt64(bitPattern: issuedAt), to: &output)
-        TokenFields.appendUInt32(UInt32(truncatingIfNeeded: valueLength), to: &output)
+    /// HMAC over `len(name) name len(kid) kid issued-at len(value) value`,
+    /// after the format label that the keyed state has already absorbed.
+    private static func mac<Value: Collection>(_ state: KeyedState, name: String, issuedAt: Int64, encodedValue: Value) -> SHA256.Digest
+    where Value.Element == UInt8 {
+        var header: [UInt8] = []
+        header.reserveCapacity(20 + name.utf8.count + state.idBytes.count)
+        TokenFields.appendLengthPrefixed(name.utf8, to: &header)
+        TokenFields.appendLengthPrefixed(state.idBytes, to: &header)
+        TokenFields.appendUInt64(UInt64(bitPattern: issuedAt), to: &header)
+        TokenFields.appendUInt32(UInt32(truncatingIfNeeded: encodedValue.count), to: &header)
+        return header.withUnsafeBytes { headerBytes in
+            encodedValue.withContiguousStorageIfAvailable { state.mac.authenticationCode(headerBytes, UnsafeRawBufferPointer($0)) }
+                ?? Array(encodedValue).withUnsafeBytes { state.mac.authenticationCode(headerBytes, $0) }
+        }
     }
 }

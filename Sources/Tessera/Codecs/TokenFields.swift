@@ -1,18 +1,28 @@
 /// Splitting and building the dot-separated fields of Tessera's own tokens,
 /// and the length-prefixed binary encoding their MACs cover.
 enum TokenFields {
-    /// Splits `bytes` at `.` into exactly `count` fields, or `nil`.
-    static func split(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [Range<Int>]? {
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(count)
-        var start = 0
+    /// The five fields of a token, as ranges of its bytes.
+    struct Five {
+        let version, keyID, issuedAt, fourth, fifth: Range<Int>
+    }
+
+    /// Splits `bytes` at `.` into exactly five fields, or `nil`.
+    static func splitFive(_ bytes: UnsafeBufferPointer<UInt8>) -> Five? {
+        var dots = (0, 0, 0, 0)
+        var found = 0
         for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-            ranges.append(start..<index)
-            start = index + 1
-            if ranges.count == count { return nil }
+            switch found {
+            case 0: dots.0 = index
+            case 1: dots.1 = index
+            case 2: dots.2 = index
+            case 3: dots.3 = index
+            default: return nil
+            }
+            found += 1
         }
-        ranges.append(start..<bytes.count)
-        return ranges.count == count ? ranges : nil
+        guard found == 4 else { return nil }
+        return Five(version: 0..<dots.0, keyID: (dots.0 + 1)..<dots.1, issuedAt: (dots.1 + 1)..<dots.2,
+                    fourth: (dots.2 + 1)..<dots.3, fifth: (dots.3 + 1)..<bytes.count)
     }
 
     /// Parses a canonical decimal Unix time: digits only, no leading zero,

@@ -14,10 +14,14 @@ public struct CookieChunker: Sendable {
     /// The most cookies one value may take; past it ``ChunkingError/tooManyChunks(needed:limit:)``.
     public let maximumChunks: Int
 
-    /// - Parameter maximumChunks: 1 to 20; 5 by default (about 20 KB, well
-    ///   inside browsers' per-domain cookie and request header limits).
+    /// The most chunks allowed: 12 full cookies (about 48 KB) still fit in
+    /// the header bytes ``RequestCookies`` reads, with room for other cookies.
+    public static let chunkLimit = 12
+
+    /// - Parameter maximumChunks: 1 to ``chunkLimit``; 5 by default (about
+    ///   20 KB, well inside browsers' per-domain cookie and header limits).
     public init(maximumChunks: Int = 5) {
-        self.maximumChunks = min(max(maximumChunks, 1), 20)
+        self.maximumChunks = min(max(maximumChunks, 1), Self.chunkLimit)
     }
 
     /// The name of the chunk cookie `index` (1-based) of `name`.

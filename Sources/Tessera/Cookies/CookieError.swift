@@ -52,16 +52,5 @@ public enum CookieError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// A cookie name or domain as safe text for a message: control bytes escaped, cut at 64 characters.
-    static func printable(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars.prefix(64) {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                output += "\\x" + Hex.encode([UInt8(scalar.value)])
-            } else {
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > 64 ? output + "…" : output
-    }
+    static func printable(_ text: String) -> String { SafeText.printable(text) }
 }

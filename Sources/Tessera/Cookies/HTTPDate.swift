@@ -8,7 +8,10 @@ public enum HTTPDate {
 
     /// Formats a date; `nil` before year 1601 or after 9999, which the format cannot carry.
     public static func format(_ date: Date) -> String? {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let interval = date.timeIntervalSince1970.rounded(.down)
+        // 1601-01-01T00:00:00Z ... 9999-12-31T23:59:59Z; also rejects NaN and infinities.
+        guard interval >= -11_644_473_600, interval <= 253_402_300_799 else { return nil }
+        let seconds = Int64(interval)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)

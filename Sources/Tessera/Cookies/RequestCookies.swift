@@ -34,7 +34,11 @@ public struct RequestCookies: Sendable, Sequence {
         for header in headers {
             guard budget > 0, pairs.count < Self.maximumCount else { break }
             var field = Substring(header).utf8[...]
-            if field.count > budget { field = field.prefix(budget) }
+            if field.count > budget {
+                // Keep whole pairs only: a pair cut at the limit is dropped, not read short.
+                field = field.prefix(budget)
+                field = field[..<(field.lastIndex(of: UInt8(ascii: ";")) ?? field.startIndex)]
+            }
             budget -= field.count
             Self.parse(field, into: &pairs)
         }

@@ -52,6 +52,8 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     /// The keys in the order given.
     public let entries: [Entry]
     private let indexByID: [String: Int]
+    /// The signer when no key has dates (then it is always the last key).
+    private let fixedPrimary: Int?
 
     /// Creates a ring.
     /// - Throws: ``KeyError/emptyRing`` or ``KeyError/duplicateKeyID(_:)``.
@@ -64,6 +66,7 @@ public struct KeyRing: Sendable, CustomStringConvertible {
         }
         self.entries = entries
         self.indexByID = index
+        self.fixedPrimary = entries.allSatisfy({ $0.notBefore == nil && $0.notAfter == nil }) ? entries.count - 1 : nil
     }
 
     /// A ring of one key with id `id`.
@@ -79,10 +82,16 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     /// The key that signs at `date`.
     /// - Throws: ``KeyError/noActiveKey`` when no window contains `date`.
     public func primary(at date: Date = Date()) throws(KeyError) -> Entry {
-        var best: Entry?
-        for entry in entries where entry.maySign(at: date) {
-            if let current = best, (current.notBefore ?? .distantPast) > (entry.notBefore ?? .distantPast) { continue }
-            best = entry
+        entries[try primaryIndex(at: date)]
+    }
+
+    /// The position in ``entries`` of the key that signs at `date`.
+    public func primaryIndex(at date: Date = Date()) throws(KeyError) -> Int {
+        if let fixedPrimary { return fixedPrimary }
+        var best: Int?
+        for (index, entry) in entries.enumerated() where entry.maySign(at: date) {
+            if let current = best, (entries[current].notBefore ?? .distantPast) > (entry.notBefore ?? .distantPast) { continue }
+            best = index
         }
         guard let best else { throw .noActiveKey }
         return best

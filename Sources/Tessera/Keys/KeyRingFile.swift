@@ -31,7 +31,13 @@ public enum KeyRingFile {
     /// - Throws: ``KeyError`` naming what is wrong; never the secret.
     public static func decode(_ data: Data) throws(KeyError) -> KeyRing {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = ISO8601DateFormatter.withFractions.date(from: text) ?? ISO8601DateFormatter().date(from: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date"))
+            }
+            return date
+        }
         let document: Document
         do {
             document = try decoder.decode(Document.self, from: data)
@@ -43,6 +49,9 @@ public enum KeyRingFile {
         }
         var entries: [KeyRing.Entry] = []
         for key in document.keys {
+            // The id is checked first, so a file with id and secret swapped
+            // is reported without repeating the secret.
+            guard KeyRing.isValidKeyID(key.id) else { throw .invalidKeyID(key.id) }
             guard let bytes = Base64.decode(key.secret, .pythonURLSafeLenient) else {
                 throw .invalidSecretEncoding(keyID: key.id)
             }
@@ -57,7 +66,12 @@ public enum KeyRingFile {
             Key(id: entry.id, secret: entry.secret.withUnsafeBytes { Base64.urlSafeEncode($0) }, notBefore: entry.notBefore, notAfter: entry.notAfter)
         })
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            // Whole seconds stay plain (2026-12-01T00:00:00Z); sub-second dates keep their fraction.
+            let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+            var container = encoder.singleValueContainer()
+            try container.encode(whole ? ISO8601DateFormatter().string(from: date) : ISO8601DateFormatter.withFractions.string(from: date))
+        }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and dates cannot fail.
         return try! encoder.encode(document)
@@ -92,5 +106,14 @@ public enum KeyRingFile {
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         let stamp = String(format: "%04d%02d%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0)
         return "k\(stamp)-\(Hex.encode(SecureRandom.bytes(2)))"
+    }
+}
+
+extension ISO8601DateFormatter {
+    /// ISO 8601 with fractional seconds (`2026-12-01T00:00:00.250Z`).
+    static var withFractions: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }

@@ -62,19 +62,21 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooShort(let count):
             return "secret key is \(count) bytes; at least \(SecretKey.minimumByteCount) random bytes are required (generate one with `tessera keygen`)"
         case .invalidKeyID(let id):
-            return "key id \"\(id.prefix(40))\" is invalid: use 1 to \(KeyRing.maximumKeyIDLength) characters from A-Z a-z 0-9 - _"
+            // A long "id" may be a misplaced secret: describe it, don't repeat it.
+            let shown = id.utf8.count <= KeyRing.maximumKeyIDLength ? "\"\(SafeText.printable(id))\"" : "of \(id.utf8.count) bytes"
+            return "key id \(shown) is invalid: use 1 to \(KeyRing.maximumKeyIDLength) characters from A-Z a-z 0-9 - _"
         case .duplicateKeyID(let id):
-            return "key id \"\(id)\" appears more than once in the key ring"
+            return "key id \"\(SafeText.printable(id))\" appears more than once in the key ring"
         case .emptyRing:
             return "the key ring has no keys"
         case .noActiveKey:
             return "no key in the ring may sign now: every key is outside its not-before/not-after window"
         case .invalidWindow(let id):
-            return "key \"\(id)\" has a not-after date before its not-before date"
+            return "key \"\(SafeText.printable(id))\" has a not-after date before its not-before date"
         case .unreadableRing(let reason):
             return "the key ring could not be read: \(reason)"
         case .invalidSecretEncoding(let id):
-            return "the secret of key \"\(id)\" is not valid base64url"
+            return "the secret of key \"\(SafeText.printable(id))\" is not valid base64url"
         }
     }
 }

@@ -47,25 +47,57 @@ public enum Base64 {
     @usableFromInline
     static func encode<Bytes: Collection>(_ bytes: Bytes, alphabet: [UInt8], pad: Bool) -> [UInt8] where Bytes.Element == UInt8 {
         var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var iterator = bytes.makeIterator()
-        while let first = iterator.next() {
-            let second = iterator.next()
-            let third = iterator.next()
-            output.append(alphabet[Int(first >> 2)])
-            output.append(alphabet[Int((first & 0x03) << 4 | (second ?? 0) >> 4)])
-            if let second {
-                output.append(alphabet[Int((second & 0x0F) << 2 | (third ?? 0) >> 6)])
-            } else if pad {
-                output.append(UInt8(ascii: "="))
-            }
-            if let third {
-                output.append(alphabet[Int(third & 0x3F)])
-            } else if pad {
-                output.append(UInt8(ascii: "="))
+        append(bytes, alphabet: alphabet, pad: pad, to: &output)
+        return output
+    }
+
+    /// Appends the URL-safe, unpadded encoding of `bytes` to `output`.
+    public static func appendURLSafe<Bytes: Collection>(_ bytes: Bytes, to output: inout [UInt8]) where Bytes.Element == UInt8 {
+        append(bytes, alphabet: urlSafeAlphabet, pad: false, to: &output)
+    }
+
+    static func append<Bytes: Collection>(_ bytes: Bytes, alphabet: [UInt8], pad: Bool, to output: inout [UInt8]) where Bytes.Element == UInt8 {
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ append($0, alphabet: alphabet, pad: pad, to: &output) }) {
+            return done
+        }
+        Array(bytes).withUnsafeBufferPointer { append($0, alphabet: alphabet, pad: pad, to: &output) }
+    }
+
+    /// The hot path: three bytes to four symbols per step, written straight
+    /// into the output's spare capacity.
+    static func append(_ input: UnsafeBufferPointer<UInt8>, alphabet: [UInt8], pad: Bool, to output: inout [UInt8]) {
+        let count = input.count
+        let remainder = count % 3
+        let encodedCount = count / 3 * 4 + (remainder == 0 ? 0 : (pad ? 4 : remainder + 1))
+        let start = output.count
+        output.reserveCapacity(start + encodedCount)
+        alphabet.withUnsafeBufferPointer { symbols in
+            output.append(contentsOf: repeatElement(0, count: encodedCount))
+            output.withUnsafeMutableBufferPointer { buffer in
+                var inputIndex = 0, outputIndex = start
+                while inputIndex + 3 <= count {
+                    let word = UInt32(input[inputIndex]) << 16 | UInt32(input[inputIndex + 1]) << 8 | UInt32(input[inputIndex + 2])
+                    buffer[outputIndex] = symbols[Int(word >> 18)]
+                    buffer[outputIndex + 1] = symbols[Int(word >> 12 & 0x3F)]
+                    buffer[outputIndex + 2] = symbols[Int(word >> 6 & 0x3F)]
+                    buffer[outputIndex + 3] = symbols[Int(word & 0x3F)]
+                    inputIndex += 3
+                    outputIndex += 4
+                }
+                if remainder > 0 {
+                    let first = UInt32(input[inputIndex])
+                    let second = remainder == 2 ? UInt32(input[inputIndex + 1]) : 0
+                    buffer[outputIndex] = symbols[Int(first >> 2)]
+                    buffer[outputIndex + 1] = symbols[Int((first & 0x03) << 4 | second >> 4)]
+                    if remainder == 2 {
+                        buffer[outputIndex + 2] = symbols[Int((second & 0x0F) << 2)]
+                    } else if pad {
+                        buffer[outputIndex + 2] = UInt8(ascii: "=")
+                    }
+                    if pad { buffer[outputIndex + 3] = UInt8(ascii: "=") }
+                }
             }
         }
-        return output
     }
 
     /// Decodes URL-safe base64 text; returns `nil` for anything the chosen
@@ -99,31 +131,68 @@ public enum Base64 {
         }
     }
 
-    @usableFromInline
     static func decodeSymbols<Bytes: Collection>(_ input: Bytes, allowStandard: Bool, requireZeroTrailingBits: Bool) -> [UInt8]?
     where Bytes.Element == UInt8 {
+        if let result = input.withContiguousStorageIfAvailable({
+            decodeSymbols($0, allowStandard: allowStandard, requireZeroTrailingBits: requireZeroTrailingBits)
+        }) {
+            return result
+        }
+        return Array(input).withUnsafeBufferPointer {
+            decodeSymbols($0, allowStandard: allowStandard, requireZeroTrailingBits: requireZeroTrailingBits)
+        }
+    }
+
+    /// The hot path: four symbols to three bytes per step, straight into the
+    /// result's storage. Rejects a symbol outside the alphabet, a length of
+    /// 4n+1, and (when asked) non-zero unused bits in the last symbol.
+    static func decodeSymbols(_ input: UnsafeBufferPointer<UInt8>, allowStandard: Bool, requireZeroTrailingBits: Bool) -> [UInt8]? {
         let count = input.count
-        if count % 4 == 1 { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in input {
-            var symbol = decodeTable[Int(character)]
-            if symbol == 255 { return nil }
-            if symbol & 0x40 != 0 {
-                guard allowStandard else { return nil }
-                symbol &= 0x3F
-            }
-            accumulator = accumulator << 6 | UInt32(symbol)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        let remainder = count % 4
+        if remainder == 1 { return nil }
+        let outputCount = count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+        // 0x80 marks an invalid byte; 0x40 marks '+' or '/' (standard alphabet only).
+        let rejectMask: UInt8 = allowStandard ? 0x80 : 0xC0
+        var seen: UInt8 = 0
+        var trailingBits: UInt32 = 0
+        let output = decodeTable.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                var flags: UInt8 = 0
+                var inputIndex = 0, outputIndex = 0
+                while inputIndex + 4 <= count {
+                    let a = table[Int(input[inputIndex])], b = table[Int(input[inputIndex + 1])]
+                    let c = table[Int(input[inputIndex + 2])], d = table[Int(input[inputIndex + 3])]
+                    flags |= a | b | c | d
+                    let word = UInt32(a & 0x3F) << 18 | UInt32(b & 0x3F) << 12 | UInt32(c & 0x3F) << 6 | UInt32(d & 0x3F)
+                    buffer[outputIndex] = UInt8(truncatingIfNeeded: word >> 16)
+                    buffer[outputIndex + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    buffer[outputIndex + 2] = UInt8(truncatingIfNeeded: word)
+                    inputIndex += 4
+                    outputIndex += 3
+                }
+                if remainder >= 2 {
+                    let a = table[Int(input[inputIndex])], b = table[Int(input[inputIndex + 1])]
+                    flags |= a | b
+                    let first = UInt32(a & 0x3F), second = UInt32(b & 0x3F)
+                    buffer[outputIndex] = UInt8(truncatingIfNeeded: first << 2 | second >> 4)
+                    outputIndex += 1
+                    if remainder == 3 {
+                        let c = table[Int(input[inputIndex + 2])]
+                        flags |= c
+                        let third = UInt32(c & 0x3F)
+                        buffer[outputIndex] = UInt8(truncatingIfNeeded: second << 4 | third >> 2)
+                        outputIndex += 1
+                        trailingBits = third & 0x03
+                    } else {
+                        trailingBits = second & 0x0F
+                    }
+                }
+                initialized = outputIndex
+                seen = flags
             }
         }
-        if requireZeroTrailingBits && accumulator != 0 { return nil }
+        guard seen & rejectMask == 0 else { return nil }
+        if requireZeroTrailingBits && trailingBits != 0 { return nil }
         return output
     }
 
