@@ -33,13 +33,15 @@ enum Benchmark {
     static func measure(_ body: () -> Int, seconds: Double) -> (operations: Int, seconds: Double) {
         let clock = ContinuousClock()
         var iterations = 0
+        var accumulator = 0
         let start = clock.now
         let deadline = start.advanced(by: .nanoseconds(Int64(seconds * 1e9)))
         while clock.now < deadline {
-            for _ in 0..<32 { sink &+= body() }
+            for _ in 0..<32 { accumulator &+= body() }
             iterations += 32
         }
         let elapsed = clock.now - start
+        sink &+= accumulator
         return (iterations, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

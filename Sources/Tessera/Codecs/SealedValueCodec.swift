@@ -21,6 +21,14 @@ public struct SealedValueCodec: Sendable {
     public enum Algorithm: String, Sendable, CaseIterable {
         case aes256GCM = "g"
         case chaCha20Poly1305 = "c"
+
+        init?(flag: UInt8) {
+            switch flag {
+            case UInt8(ascii: "g"): self = .aes256GCM
+            case UInt8(ascii: "c"): self = .chaCha20Poly1305
+            default: return nil
+            }
+        }
     }
 
     /// When to deflate the plaintext before sealing.
@@ -144,7 +152,7 @@ public struct SealedValueCodec: Sendable {
         guard fields.version.count == 2, bytes[0] == UInt8(ascii: "E"), bytes[1] == UInt8(ascii: "1") else { return .malformed }
         let flags = bytes[fields.fourth]
         guard let issuedAt = TokenFields.parseTime(bytes, fields.issuedAt),
-              let first = flags.first, let sealedAlgorithm = Algorithm(rawValue: String(UnicodeScalar(first))),
+              let first = flags.first, let sealedAlgorithm = Algorithm(flag: first),
               flags.count == 1 || (flags.count == 2 && flags.last == UInt8(ascii: "z")),
               let combined = Base64.decode(UnsafeBufferPointer(rebasing: bytes[fields.fifth])),
               combined.count >= Self.nonceByteCount + Self.tagByteCount else { return .malformed }
