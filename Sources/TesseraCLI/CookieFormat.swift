@@ -5,7 +5,8 @@ import Tessera
 /// The token formats the CLI reads and writes.
 enum CookieFormat: String, CaseIterable, ExpressibleByArgument {
     case tessera
-    case tornado
+    /// Writes Tornado's version 2; reads versions 1 and 2.
+    case tornado = "tornado-v2"
     case itsdangerous
     case itsdangerousTimed = "itsdangerous-timed"
     case itsdangerousSerializer = "itsdangerous-serializer"
@@ -15,6 +16,11 @@ enum CookieFormat: String, CaseIterable, ExpressibleByArgument {
     case djangoDumps = "django-dumps"
     case djangoSession = "django-session"
     case djangoCookie = "django-cookie"
+
+    init?(argument: String) {
+        // "tornado" and "tornado-v1" name the same reader (it accepts both versions).
+        self.init(rawValue: argument == "tornado" || argument == "tornado-v1" ? "tornado-v2" : argument)
+    }
 
     /// Formats whose MAC binds the cookie name.
     var needsName: Bool { self == .tessera || self == .tornado || self == .djangoCookie }

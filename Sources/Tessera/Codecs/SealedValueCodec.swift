@@ -107,12 +107,7 @@ public struct SealedValueCodec: Sendable {
         let aad = associatedData(name: name, keyID: sealingKey.idBytes, issuedAt: issuedAt, flags: flags)
         var token: [UInt8] = []
         token.reserveCapacity(80 + value.count * 4 / 3)
-        token.append(contentsOf: Self.versionTag.utf8)
-        token.append(UInt8(ascii: "."))
-        token.append(contentsOf: sealingKey.idBytes)
-        token.append(UInt8(ascii: "."))
-        token.append(contentsOf: String(issuedAt).utf8)
-        token.append(UInt8(ascii: "."))
+        TokenFields.appendHeader(version: Self.versionTag, keyID: sealingKey.idBytes, issuedAt: issuedAt, to: &token)
         token.append(contentsOf: flags)
         token.append(UInt8(ascii: "."))
         do {

@@ -63,12 +63,7 @@ public struct SignedValueCodec: Sendable {
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         var token: [UInt8] = []
         token.reserveCapacity(64 + value.count * 4 / 3)
-        token.append(contentsOf: Self.versionTag.utf8)
-        token.append(UInt8(ascii: "."))
-        token.append(contentsOf: state.idBytes)
-        token.append(UInt8(ascii: "."))
-        token.append(contentsOf: String(issuedAt).utf8)
-        token.append(UInt8(ascii: "."))
+        TokenFields.appendHeader(version: Self.versionTag, keyID: state.idBytes, issuedAt: issuedAt, to: &token)
         let valueStart = token.count
         Base64.appendURLSafe(value, to: &token)
         let tag = Self.mac(state, name: name, issuedAt: issuedAt, encodedValue: token[valueStart...])

@@ -39,6 +39,16 @@ enum TokenFields {
         return value
     }
 
+    /// Starts a token: `<version>.<key id>.<issued at>.`
+    static func appendHeader(version: String, keyID: [UInt8], issuedAt: Int64, to token: inout [UInt8]) {
+        token.append(contentsOf: version.utf8)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: keyID)
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: String(issuedAt).utf8)
+        token.append(UInt8(ascii: "."))
+    }
+
     static func appendLengthPrefixed<Bytes: Collection>(_ bytes: Bytes, to output: inout [UInt8]) where Bytes.Element == UInt8 {
         appendUInt32(UInt32(truncatingIfNeeded: bytes.count), to: &output)
         output.append(contentsOf: bytes)

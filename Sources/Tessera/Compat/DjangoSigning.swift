@@ -21,26 +21,12 @@ public struct DjangoSigning: Sendable {
 
     /// `signing.dumps(value, compress=compress)` at Unix time `timestamp`.
     public func dumps(_ value: JSONValue, compress: Bool = false, timestamp: Int64) -> String {
-        let json = Self.writer.bytes(value)
-        var payload = Base64.urlSafeEncode(json)
-        if compress, let compressed = ZlibPayload.compressIfSmaller(json) {
-            payload = "." + Base64.urlSafeEncode(compressed)
-        }
-        return signer.sign(payload, timestamp: timestamp)
+        let payload = SignedJSONPayload.encode(json: Self.writer.bytes(value), compress: compress)
+        return signer.sign(String(decoding: payload, as: UTF8.self), timestamp: timestamp)
     }
 
     /// `signing.loads(token, max_age=maxAge)`; compression is detected from the token.
     public func loads(_ token: String, maxAge: TimeInterval?, now: Date = Date()) -> Verdict<JSONValue> {
-        signer.unsignWithTimestamp(token, maxAge: maxAge, now: now).flatMap { payload in
-            var body = Array(payload.utf8)[...]
-            let compressed = body.first == UInt8(ascii: ".")
-            if compressed { body = body.dropFirst() }
-            guard var json = Base64.decode(body, .pythonURLSafeLenient) else { return nil }
-            if compressed {
-                guard let inflated = ZlibPayload.decompress(json) else { return nil }
-                json = inflated
-            }
-            return try? JSONParser.parse(json)
-        }
+        signer.unsignWithTimestamp(token, maxAge: maxAge, now: now).flatMap { SignedJSONPayload.decode($0.utf8) }
     }
 }

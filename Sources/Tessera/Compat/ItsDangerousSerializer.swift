@@ -31,29 +31,12 @@ public struct ItsDangerousSerializer: Sendable {
 
     /// Signs already-serialised JSON bytes.
     public func dumps(json: [UInt8], timestamp: Int64) -> String {
-        var payload: [UInt8]
-        if let compressed = ZlibPayload.compressIfSmaller(json) {
-            payload = [UInt8(ascii: ".")] + Array(Base64.urlSafeEncode(compressed).utf8)
-        } else {
-            payload = Array(Base64.urlSafeEncode(json).utf8)
-        }
-        payload = signer.signWithTimestamp(payload, timestamp: timestamp)
-        return String(decoding: payload, as: UTF8.self)
+        let token = signer.signWithTimestamp(SignedJSONPayload.encode(json: json, compress: true), timestamp: timestamp)
+        return String(decoding: token, as: UTF8.self)
     }
 
     /// `loads(token, max_age=maxAge)`.
     public func loads(_ token: String, maxAge: TimeInterval?, now: Date = Date()) -> Verdict<JSONValue> {
-        let verdict = signer.unsignWithTimestamp(Array(token.utf8), maxAge: maxAge, now: now)
-        return verdict.flatMap { payload in
-            var body = payload[...]
-            let compressed = body.first == UInt8(ascii: ".")
-            if compressed { body = body.dropFirst() }
-            guard var json = Base64.decode(body, .pythonURLSafeLenient) else { return nil }
-            if compressed {
-                guard let inflated = ZlibPayload.decompress(json) else { return nil }
-                json = inflated
-            }
-            return try? JSONParser.parse(json)
-        }
+        signer.unsignWithTimestamp(Array(token.utf8), maxAge: maxAge, now: now).flatMap { SignedJSONPayload.decode($0) }
     }
 }

@@ -35,9 +35,9 @@ enum CookieSyntax {
         return bytes.first { !cookieOctets[Int($0)] }
     }
 
-    /// Whether `text` has a control byte, `;`, or anything that could end a
-    /// header line (the attribute-value rule of RFC 6265bis plus CR/LF/NUL).
+    /// Whether `text` is printable ASCII without `;`: RFC 6265bis's
+    /// attribute-value rule, which also keeps CR, LF and NUL out of headers.
     static func isSafeAttributeValue(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: ";") }
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ";") }
     }
 }
