@@ -46,8 +46,11 @@ public struct SealedValueCodec: Sendable {
     static let nonceByteCount = 12
     static let tagByteCount = 16
 
+    /// What the values are for; part of the key derivation and the associated data.
     public let purpose: KeyPurpose
+    /// The AEAD new tokens use (either one opens).
     public let algorithm: Algorithm
+    /// Whether new tokens deflate their plaintext.
     public let compression: Compression
     /// How far in the future an issue time may lie.
     public var maximumSkew: TimeInterval

@@ -56,6 +56,7 @@ public enum Verdict<Value: Sendable>: Sendable {
 
 /// An authenticated value with what the token said about it.
 public struct Verified<Value: Sendable>: Sendable {
+    /// The authenticated value.
     public let value: Value
     /// When the token was made, for formats that carry a time.
     public let issuedAt: Date?
@@ -63,6 +64,7 @@ public struct Verified<Value: Sendable>: Sendable {
     /// tokens made with an old key).
     public let keyID: String?
 
+    /// Wraps a value that has been verified.
     public init(value: Value, issuedAt: Date? = nil, keyID: String? = nil) {
         self.value = value
         self.issuedAt = issuedAt

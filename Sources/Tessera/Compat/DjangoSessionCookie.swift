@@ -8,8 +8,10 @@ import Foundation
 public struct DjangoSessionCookie: Sendable {
     /// Django's `SESSION_COOKIE_AGE` default: two weeks.
     public static let defaultMaxAge: TimeInterval = 1_209_600
+    /// The backend's salt.
     public static let salt = "django.contrib.sessions.backends.signed_cookies"
 
+    /// The `signing.dumps` / `loads` pair underneath.
     public let signing: DjangoSigning
 
     /// - Parameters:

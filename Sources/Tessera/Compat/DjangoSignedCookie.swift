@@ -12,11 +12,16 @@ import Foundation
 public struct DjangoSignedCookie: Sendable {
     static let keyPrefix = Array("django.http.cookies".utf8)
 
+    /// `SECRET_KEY`.
     public let secretKey: [UInt8]
+    /// `SECRET_KEY_FALLBACKS`.
     public let fallbacks: [[UInt8]]
+    /// `SIGNED_COOKIE_LEGACY_SALT_FALLBACK`.
     public let legacySaltFallback: Bool
+    /// The HMAC hash (Django: sha256).
     public let algorithm: PythonDigest
 
+    /// A reader and writer with a Django project's settings.
     public init(secretKey: String, fallbacks: [String] = [], legacySaltFallback: Bool = true, algorithm: PythonDigest = .sha256) {
         self.secretKey = Array(secretKey.utf8)
         self.fallbacks = fallbacks.map { Array($0.utf8) }

@@ -14,8 +14,11 @@ import Foundation
 public struct DjangoSigner: Sendable {
     /// `SECRET_KEY` first, then the fallbacks.
     public let keys: [[UInt8]]
+    /// The salt (the class default when none was given).
     public let salt: String
+    /// The field separator (`:` by default).
     public let separator: String
+    /// The hash for key derivation and HMAC.
     public let algorithm: PythonDigest
     private let derivedKeys: [[UInt8]]
 

@@ -11,9 +11,11 @@ import Foundation
 /// JSON is compact and ASCII-only, keys in insertion order. The default salt
 /// is `"django.core.signing"`.
 public struct DjangoSigning: Sendable {
+    /// The timestamp signer underneath.
     public let signer: DjangoSigner
     static let writer = JSONWriter(sortKeys: false, ensureASCII: true)
 
+    /// `dumps`/`loads` with a key, its fallbacks and a salt.
     public init?(key: [UInt8], fallbackKeys: [[UInt8]] = [], salt: String = "django.core.signing", algorithm: PythonDigest = .sha256) {
         guard let signer = DjangoSigner(key: key, fallbackKeys: fallbackKeys, salt: salt, algorithm: algorithm, timestamped: true) else { return nil }
         self.signer = signer

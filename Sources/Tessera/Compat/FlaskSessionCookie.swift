@@ -12,6 +12,7 @@ public struct FlaskSessionCookie: Sendable {
     /// Flask's `PERMANENT_SESSION_LIFETIME` default.
     public static let defaultMaxAge: TimeInterval = 31 * 86_400
 
+    /// The serializer with Flask's settings.
     public let serializer: ItsDangerousSerializer
 
     /// - Parameters:

@@ -10,6 +10,7 @@ import Foundation
 /// Its default salt is `"itsdangerous"` (not the signer's). Flask's session
 /// cookie is this serializer with other settings: see ``FlaskSessionCookie``.
 public struct ItsDangerousSerializer: Sendable {
+    /// The timestamp signer underneath.
     public let signer: ItsDangerousSigner
     /// How JSON is written when signing.
     public let writer: JSONWriter

@@ -26,9 +26,13 @@ public struct ItsDangerousSigner: Sendable {
 
     /// Secrets oldest first; the last one signs (itsdangerous's `secret_key` list).
     public let secrets: [[UInt8]]
+    /// The salt mixed into the derived key.
     public let salt: [UInt8]
+    /// The separator byte (`.` by default).
     public let separator: UInt8
+    /// How the HMAC key is derived.
     public let keyDerivation: KeyDerivation
+    /// The hash for derivation and HMAC.
     public let digest: PythonDigest
     private let derivedKeys: [[UInt8]]
 

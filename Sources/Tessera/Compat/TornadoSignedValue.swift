@@ -22,10 +22,12 @@ public struct TornadoSignedValue: Sendable {
         case versioned([Int: [UInt8]])
     }
 
+    /// `cookie_secret`.
     public let secret: Secret
     /// The key version written into new v2 cookies (`key_version`).
     public let signingKeyVersion: Int
 
+    /// A reader and writer for a `cookie_secret`, signing with `signingKeyVersion`.
     public init(secret: Secret, signingKeyVersion: Int = 0) {
         self.secret = secret
         self.signingKeyVersion = signingKeyVersion

@@ -15,7 +15,9 @@
 public struct RequestCookies: Sendable, Sequence {
     /// One `name=value` pair as sent.
     public struct Pair: Sendable, Hashable {
+        /// The cookie name.
         public let name: String
+        /// The value, without one pair of surrounding quotes.
         public let value: String
     }
 

@@ -4,6 +4,7 @@
 public struct ResponseCookies: Sendable {
     private var cookies: [SetCookie] = []
 
+    /// An empty set.
     public init() {}
 
     /// Adds a cookie, replacing an earlier one with the same name, domain and path.

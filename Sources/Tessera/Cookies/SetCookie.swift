@@ -14,16 +14,22 @@ public struct SetCookie: Sendable, Hashable {
     /// The longest lifetime browsers keep: 400 days (RFC 6265bis §5.6.2).
     public static let maximumMaxAge = 400 * 86_400
 
+    /// The cookie name: an RFC 9110 token.
     public var name: String
+    /// The value: RFC 6265 cookie-octets (use base64url or a codec for anything else).
     public var value: String
     /// The domain the cookie is shared with (and all its subdomains); `nil`
     /// keeps it on the exact host that set it.
     public var domain: String?
+    /// The path prefix the cookie is sent for; `/` by default.
     public var path: String
+    /// When the browser drops the cookie; `nil` (with no `maxAge`) makes a session cookie.
     public var expires: Date?
     /// Lifetime in seconds; written capped to ``maximumMaxAge`` and never negative.
     public var maxAge: Int?
+    /// Sent over HTTPS only; required by `SameSite=None`, `Partitioned` and the name prefixes.
     public var secure: Bool
+    /// Hidden from page scripts.
     public var httpOnly: Bool
     /// `nil` writes no `SameSite` attribute.
     public var sameSite: SameSite?

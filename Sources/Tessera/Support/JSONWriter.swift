@@ -8,6 +8,7 @@ public struct JSONWriter: Sendable {
     /// used by Flask and Django); `false` writes raw UTF-8 (itsdangerous).
     public var ensureASCII: Bool
 
+    /// A writer with the given key order and escaping.
     public init(sortKeys: Bool = false, ensureASCII: Bool = true) {
         self.sortKeys = sortKeys
         self.ensureASCII = ensureASCII

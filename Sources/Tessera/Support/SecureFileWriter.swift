@@ -13,8 +13,11 @@ import Darwin
 public enum SecureFileWriter {
     /// Why a write failed. Names the path, never the contents.
     public struct Failure: Error, CustomStringConvertible {
+        /// The file that could not be written.
         public let path: String
+        /// What failed: create, write, sync or replace.
         public let operation: String
+        /// The system error number.
         public let errno: Int32
         public var description: String {
             "cannot \(operation) \(path): \(String(cString: strerror(errno)))"
