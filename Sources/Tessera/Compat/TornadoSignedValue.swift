@@ -76,15 +76,21 @@ public struct TornadoSignedValue: Sendable {
         }
     }
 
-    /// Tornado's `_get_version`: `^([1-9][0-9]*)\|(.*)$` with a number up to 999, else 1.
+    /// Tornado's `_get_version`: the number of a `^([1-9][0-9]*)\|(.*)$`
+    /// prefix when it is at most 999, else 1.
     static func version(of bytes: [UInt8]) -> Int {
-        guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")), bar > 0, bar <= 3,
-              bytes[0] != UInt8(ascii: "0"),
-              bytes[0..<bar].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return 1 }
-        // `.` does not match a newline; `$` may match before a final one.
-        let rest = bytes[(bar + 1)...]
-        if let newline = rest.firstIndex(of: 0x0A), newline != bytes.count - 1 { return 1 }
-        return Int(String(decoding: bytes[0..<bar], as: UTF8.self)) ?? 1
+        guard let number = versionPrefix(of: bytes), number <= 999 else { return 1 }
+        return number
+    }
+
+    /// The number that `^([1-9][0-9]*)\|(.*)$` captures, or `nil` when the
+    /// pattern does not match (`Int.max` for a number too long to hold).
+    /// `.` does not match a newline, and `$` may match before a final one.
+    static func versionPrefix(of bytes: [UInt8]) -> Int? {
+        guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")), bar > 0, bytes[0] != UInt8(ascii: "0"),
+              bytes[0..<bar].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        if let newline = bytes[(bar + 1)...].firstIndex(of: 0x0A), newline != bytes.count - 1 { return nil }
+        return Int(String(decoding: bytes[0..<bar], as: UTF8.self)) ?? Int.max
     }
 
     private func verifyV1(_ bytes: [UInt8], name: String, maxAgeDays: Double, now: TimeInterval) -> Verdict<[UInt8]> {

@@ -26,8 +26,9 @@ public enum TornadoXSRFToken {
     /// would treat it as absent (`_decode_xsrf_token`).
     public static func decode(_ text: String) -> [UInt8]? {
         let bytes = Array(text.utf8)
-        if looksVersioned(bytes) {
-            guard bytes.starts(with: "2|".utf8) else { return nil }
+        // A version prefix other than 2 makes the token absent, not v1.
+        if let version = TornadoSignedValue.versionPrefix(of: bytes) {
+            guard version == 2 else { return nil }
             let parts = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
             guard parts.count == 4,
                   let mask = Hex.decode(parts[1]), mask.count == 4,
@@ -36,17 +37,6 @@ public enum TornadoXSRFToken {
             return masked.enumerated().map { $0.element ^ mask[$0.offset % 4] }
         }
         return Hex.decode(bytes) ?? bytes
-    }
-
-    /// Whether the text matches Tornado's version pattern at all (a version
-    /// other than 2 makes the token absent rather than v1).
-    private static func looksVersioned(_ bytes: [UInt8]) -> Bool {
-        guard let bar = bytes.firstIndex(of: UInt8(ascii: "|")), bar > 0,
-              bytes[0] != UInt8(ascii: "0"),
-              bytes[0..<bar].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
-        let rest = bytes[(bar + 1)...]
-        if let newline = rest.firstIndex(of: 0x0A), newline != bytes.count - 1 { return false }
-        return true
     }
 
     /// Tornado's check: both present, both decode, equal in constant time.

@@ -14,12 +14,9 @@ public enum Hex {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Decodes hexadecimal text.
-    ///
-    /// - Parameter allowUppercase: whether `A`–`F` count as digits (Python's
-    ///   `a2b_hex` accepts them; Tornado's signature comparison does not).
+    /// Decodes hexadecimal text in either case, as Python's `a2b_hex` does.
     /// - Returns: the bytes, or `nil` for an odd length or a non-hex character.
-    public static func decode<Bytes: Collection>(_ text: Bytes, allowUppercase: Bool = true) -> [UInt8]? where Bytes.Element == UInt8 {
+    public static func decode<Bytes: Collection>(_ text: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
         guard text.count % 2 == 0 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(text.count / 2)
@@ -29,7 +26,7 @@ public enum Hex {
             switch character {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = character - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): value = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F") where allowUppercase: value = character - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = character - UInt8(ascii: "A") + 10
             default: return nil
             }
             if let first = high {
@@ -43,7 +40,7 @@ public enum Hex {
     }
 
     /// Decodes hexadecimal text given as a string.
-    public static func decode(_ text: String, allowUppercase: Bool = true) -> [UInt8]? {
-        decode(Array(text.utf8), allowUppercase: allowUppercase)
+    public static func decode(_ text: String) -> [UInt8]? {
+        decode(Array(text.utf8))
     }
 }

@@ -26,6 +26,11 @@ struct CookieChunkerTests {
         }
     }
 
+    /// The cookies for a value written when the request carries no chunks yet.
+    private static func firstWrite(_ value: String, with chunker: CookieChunker, name: String = "sid") throws(ChunkingError) -> [SetCookie] {
+        try chunker.cookies(name: name, value: value, template: template, request: RequestCookies(header: ""))
+    }
+
     private static func payload(_ count: Int, seed: UInt64 = 1) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
         var state = seed
@@ -37,7 +42,7 @@ struct CookieChunkerTests {
 
     @Test func smallValueStaysOneCookie() throws {
         let chunker = CookieChunker()
-        let cookies = try chunker.cookies(name: "sid", value: "abc", template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite("abc", with: chunker)
         #expect(cookies.count == 1)
         #expect(cookies.first?.name == "sid")
         #expect(cookies.first?.value == "abc")
@@ -46,19 +51,19 @@ struct CookieChunkerTests {
 
         // The largest value that fits stays a single cookie.
         let largest = Self.payload(4096 - 3)
-        let single = try chunker.cookies(name: "sid", value: largest, template: Self.template, request: RequestCookies(header: ""))
+        let single = try Self.firstWrite(largest, with: chunker)
         #expect(single.map(\.name) == ["sid"])
         #expect(single.first?.value == largest)
 
         // Empty value.
-        let empty = try chunker.cookies(name: "sid", value: "", template: Self.template, request: RequestCookies(header: ""))
+        let empty = try Self.firstWrite("", with: chunker)
         #expect(empty.map(\.value) == [""])
     }
 
     @Test func largeValueSplitsWithinLimitsAndJoinsBack() throws {
         let chunker = CookieChunker()
         let value = Self.payload(10_000)
-        let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite(value, with: chunker)
         #expect(cookies.count == 3)
         #expect(cookies.map(\.name) == ["sid", "sid.1", "sid.2"])
         #expect(cookies.first?.value.hasPrefix("3~") == true)
@@ -79,7 +84,7 @@ struct CookieChunkerTests {
         // Exactly at the boundary of a part, and one byte more.
         for size in [4094, 4090 * 2, 4090 * 2 + 1, 4090 * 5] {
             let sized = Self.payload(size, seed: UInt64(size))
-            let parts = try chunker.cookies(name: "sid", value: sized, template: Self.template, request: RequestCookies(header: ""))
+            let parts = try Self.firstWrite(sized, with: chunker)
             #expect(parts.allSatisfy { $0.name.utf8.count + $0.value.utf8.count <= 4096 }, "size \(size)")
             Self.expectJoinsBack(sized, chunker: chunker, name: "sid", cookies: parts, "size \(size)")
         }
@@ -91,7 +96,7 @@ struct CookieChunkerTests {
         let name = "__Host-" + String(repeating: "n", count: 40)
         // 10 chunks of 4046 bytes ("name.12" is 50 bytes long).
         let value = Self.payload(40_000)
-        let cookies = try chunker.cookies(name: name, value: value, template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite(value, with: chunker, name: name)
         #expect(cookies.count == 10)
         #expect(cookies.first?.value.hasPrefix("10~") == true)
         for cookie in cookies {
@@ -107,10 +112,10 @@ struct CookieChunkerTests {
         let chunker = CookieChunker(maximumChunks: 100)
         // 12 parts of 4090 bytes: the largest value the chunker accepts for "sid".
         let value = Self.payload(12 * 4090)
-        let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite(value, with: chunker)
         #expect(cookies.count == 12)
         #expect(throws: ChunkingError.tooManyChunks(needed: 13, limit: 12)) {
-            try chunker.cookies(name: "sid", value: value + "x", template: Self.template, request: RequestCookies(header: ""))
+            try Self.firstWrite(value + "x", with: chunker)
         }
         let header = cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")
         #expect(header.utf8.count <= RequestCookies.maximumHeaderBytes,
@@ -129,14 +134,14 @@ struct CookieChunkerTests {
     @Test func tooManyChunksThrows() {
         let value = Self.payload(10_000)
         #expect(throws: ChunkingError.tooManyChunks(needed: 3, limit: 2)) {
-            try CookieChunker(maximumChunks: 2).cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+            try Self.firstWrite(value, with: CookieChunker(maximumChunks: 2))
         }
         #expect(throws: ChunkingError.tooManyChunks(needed: 7, limit: 5)) {
-            try CookieChunker().cookies(name: "sid", value: Self.payload(25_000), template: Self.template, request: RequestCookies(header: ""))
+            try Self.firstWrite(Self.payload(25_000), with: CookieChunker())
         }
         // A name too long to leave room for any value.
         let error = #expect(throws: ChunkingError.self) {
-            try CookieChunker().cookies(name: String(repeating: "n", count: 5000), value: "x", template: Self.template, request: RequestCookies(header: ""))
+            try Self.firstWrite("x", with: CookieChunker(), name: String(repeating: "n", count: 5000))
         }
         if case .tooManyChunks(_, let limit)? = error { #expect(limit == 5) }
         #expect(ChunkingError.tooManyChunks(needed: 3, limit: 2).description.contains("3 cookies"))
@@ -145,7 +150,7 @@ struct CookieChunkerTests {
 
     @Test func shrinkingValueDeletesStaleChunksPresentInRequest() throws {
         let chunker = CookieChunker()
-        let big = try chunker.cookies(name: "sid", value: Self.payload(12_000), template: Self.template, request: RequestCookies(header: ""))
+        let big = try Self.firstWrite(Self.payload(12_000), with: chunker)
         #expect(big.map(\.name) == ["sid", "sid.1", "sid.2"])
         let previous = Self.requestHeader(big + [SetCookie(name: "unrelated", value: "1")])
 
@@ -173,7 +178,7 @@ struct CookieChunkerTests {
     @Test func missingOrDuplicatedChunkYieldsNoCandidate() throws {
         let chunker = CookieChunker()
         let value = Self.payload(10_000)
-        let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite(value, with: chunker)
         #expect(cookies.count == 3)
 
         let missing = Self.requestHeader(cookies.filter { $0.name != "sid.1" })
@@ -197,21 +202,21 @@ struct CookieChunkerTests {
     @Test func valueThatLooksLikeACountPrefixRoundTrips() throws {
         let chunker = CookieChunker()
         for value in ["12~", "12~abc", "1~x", "3~", "0~", "999~z", "5~" + Self.payload(5000)] {
-            let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+            let cookies = try Self.firstWrite(value, with: chunker)
             #expect(cookies.first?.value != value, "value \(value.prefix(8)) must be escaped")
             Self.expectJoinsBack(value, chunker: chunker, name: "sid", cookies: cookies, "value \(value.prefix(8))")
         }
         // Not a count prefix (four digits, or no digits): written as is.
         for value in ["1234~x", "~1", "12", "a1~"] {
-            let cookies = try chunker.cookies(name: "sid", value: value, template: Self.template, request: RequestCookies(header: ""))
+            let cookies = try Self.firstWrite(value, with: chunker)
             #expect(cookies.map(\.value) == [value])
             #expect(chunker.values(name: "sid", request: Self.requestHeader(cookies)) == [value])
         }
-        let escaped = try chunker.cookies(name: "sid", value: "12~abc", template: Self.template, request: RequestCookies(header: ""))
+        let escaped = try Self.firstWrite("12~abc", with: chunker)
         #expect(escaped.map(\.value) == ["1~12~abc"])
         // Also with a one-chunk limit.
         let one = CookieChunker(maximumChunks: 1)
-        let cookies = try one.cookies(name: "sid", value: "12~abc", template: Self.template, request: RequestCookies(header: ""))
+        let cookies = try Self.firstWrite("12~abc", with: one)
         #expect(one.values(name: "sid", request: Self.requestHeader(cookies)) == ["12~abc"])
     }
 }
