@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+import Tessera
+
+/// Tessera's tables in PostgreSQL: the store for many app servers sharing
+/// one set of sessions.
+///
+/// It holds a pooled `PostgresClient`, which must run for the storage to
+/// work: add the storage to your `ServiceGroup` (it is a `Service`) or call
+/// ``run()`` in a task. ``migrate()`` creates or upgrades the schema; many
+/// servers may call it at once (an advisory lock serialises them).
+///
+/// ```swift
+/// let storage = try PostgresStorage(url: "postgres://app:secret@db:5432/app?sslmode=require")
+/// let sessions = SessionManager(store: storage.sessions)
+/// let group = ServiceGroup(services: [storage, server], logger: logger)
+/// try await storage.migrate()   // once the group runs
+/// ```
+public final class PostgresStorage: Service, Sendable {
+    /// The connection pool.
+    public let client: PostgresClient
+    /// The session store over this database.
+    public let sessions: PostgresSessionStore
+    /// The revocation epochs over this database (for sealed-cookie sessions).
+    public let revocationEpochs: PostgresRevocationEpochStore
+    let executor: PostgresExecutor
+
+    /// Creates storage over a client configuration. Each store call fails
+    /// with ``SessionStoreError/unavailable(_:)`` if it takes longer than
+    /// `operationTimeout` (a database that is down or unreachable).
+    public init(configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) {
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger)
+        sessions = PostgresSessionStore(executor: executor)
+        revocationEpochs = PostgresRevocationEpochStore(executor: executor)
+    }
+
+    /// Creates storage from a URL:
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
+    /// (`prefer` when absent; `require` verifies the server certificate).
+    /// - Throws: ``SessionStoreError/unavailable(_:)`` for a malformed URL;
+    ///   the message never repeats the password.
+    public convenience init(url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) throws(SessionStoreError) {
+        guard let components = URLComponents(string: url),
+              components.scheme == "postgres" || components.scheme == "postgresql",
+              let host = components.host, !host.isEmpty,
+              let user = components.user
+        else {
+            throw .unavailable("a PostgreSQL URL looks like postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let tls: PostgresClient.Configuration.TLS
+        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw .unavailable("sslmode must be disable, prefer or require")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432,
+            username: user.removingPercentEncoding ?? user,
+            password: components.password.map { $0.removingPercentEncoding ?? $0 },
+            database: database.isEmpty ? nil : database,
+            tls: tls
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = operationTimeout
+        self.init(configuration: configuration, operationTimeout: operationTimeout, logger: logger)
+    }
+
+    /// Runs the connection pool until cancelled or graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
+    }
+
+    /// Creates or upgrades Tessera's tables. Safe to call from many servers at once.
+    public func migrate() async throws(SessionStoreError) {
+        try await PostgresSchema.migrate(executor)
+    }
+}
