@@ -62,7 +62,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera", "TesseraSQLite", "TesseraPostgres"],
+            dependencies: [
+                "Tessera", "TesseraSQLite", "TesseraPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -38,12 +38,18 @@ public final class PostgresStorage: Service, Sendable {
         revocationEpochs = PostgresRevocationEpochStore(executor: executor)
     }
 
-    /// Creates storage from a URL:
-    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
-    /// (`prefer` when absent; `require` verifies the server certificate).
+    /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).
     /// - Throws: ``SessionStoreError/unavailable(_:)`` for a malformed URL;
     ///   the message never repeats the password.
     public convenience init(url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) throws(SessionStoreError) {
+        let configuration = try Self.configuration(url: url, maximumConnections: maximumConnections, connectTimeout: operationTimeout)
+        self.init(configuration: configuration, operationTimeout: operationTimeout, logger: logger)
+    }
+
+    /// The client configuration a URL describes:
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
+    /// (`prefer` when absent; `require` verifies the server certificate).
+    public static func configuration(url: String, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(5)) throws(SessionStoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
               let host = components.host, !host.isEmpty,
@@ -67,8 +73,8 @@ public final class PostgresStorage: Service, Sendable {
             tls: tls
         )
         configuration.options.maximumConnections = maximumConnections
-        configuration.options.connectTimeout = operationTimeout
-        self.init(configuration: configuration, operationTimeout: operationTimeout, logger: logger)
+        configuration.options.connectTimeout = connectTimeout
+        return configuration
     }
 
     /// Runs the connection pool until cancelled or graceful shutdown.
