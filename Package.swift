@@ -52,10 +52,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CTesseraMallocStats"),
         .executableTarget(
             name: "TesseraCLI",
             dependencies: [
-                "Tessera",
+                "Tessera", "TesseraSQLite", "TesseraPostgres", "CTesseraMallocStats",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -5,10 +5,10 @@ import Tessera
 
 /// `tessera bench`: in-process throughput of Tessera's codecs next to the raw
 /// swift-crypto operations over the same bytes, measured in one run.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure signed and sealed values against raw swift-crypto (build with -c release).",
+        abstract: "Measure codecs against raw swift-crypto and session stores against their raw databases (build with -c release).",
         discussion: """
         Prints one JSON object per line: {"name", "ops_per_sec", "baseline", "ratio"}. Each pair (ours, raw) is \
         measured on one thread in interleaved slices, so machine noise affects both sides alike; ratio is ours/raw \
@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
         guard rounds >= 1, rounds <= 1000 else { throw ValidationError("--rounds must be 1 to 1000") }
     }
 
-    func run() throws {
+    func run() async throws {
         #if DEBUG
         printError("warning: this is a debug build; figures are not representative (use `swift run -c release tessera bench`)")
         #endif
@@ -40,5 +40,6 @@ struct BenchCommand: ParsableCommand {
             print(result.baselineLine)
             print(result.line)
         }
+        try await SessionStoreBenchmark(seconds: seconds, rounds: rounds).run(only: only)
     }
 }

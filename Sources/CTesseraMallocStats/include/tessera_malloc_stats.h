@@ -1,0 +1,10 @@
+#ifndef TESSERA_MALLOC_STATS_H
+#define TESSERA_MALLOC_STATS_H
+#include <stddef.h>
+
+/// Bytes the allocator currently hands out (glibc's mallinfo2().uordblks);
+/// 0 where that is not available. Used by `tessera bench` to measure the
+/// memory store's footprint.
+size_t tessera_allocated_bytes(void);
+
+#endif
