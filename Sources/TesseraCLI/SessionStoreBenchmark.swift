@@ -225,10 +225,3 @@ private struct UncheckedBox: @unchecked Sendable {
     let records: [SessionRecord]
 }
 
-extension ByteBuffer {
-    init(bytes: [UInt8]) {
-        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        self = buffer
-    }
-}

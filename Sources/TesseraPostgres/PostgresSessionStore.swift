@@ -125,10 +125,3 @@ public struct PostgresSessionStore: SessionStore {
     }
 }
 
-extension ByteBuffer {
-    init(bytes: [UInt8]) {
-        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        self = buffer
-    }
-}

@@ -130,13 +130,6 @@ public struct SQLiteSessionStore: SessionStore {
     }
 }
 
-extension ByteBuffer {
-    init(bytes: [UInt8]) {
-        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        self = buffer
-    }
-}
 
 extension SQLiteData {
     static func blob(_ bytes: [UInt8]) -> SQLiteData { .blob(ByteBuffer(bytes: bytes)) }

@@ -94,7 +94,12 @@ public struct SessionManager: Sendable {
             throw .invalidArgument("a user ID must be non-empty and not \"\(RevocationEpochs.everyone)\"")
         }
         if let limit = configuration.maximumSessionsPerUser, backend is ServerSessionBackend {
-            let others = try await backend.records(ofUser: userID).filter { $0.key != session.record?.key }
+            let now = clock.now()
+            // Expired records the sweeper hasn't reached yet don't count.
+            let others = try await backend.records(ofUser: userID).filter {
+                $0.key != session.record?.key
+                    && configuration.expiry(createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt, now: now) == nil
+            }
             let excess = others.count - (limit - 1)
             if excess > 0 {
                 switch configuration.sessionLimitPolicy {
