@@ -1,5 +1,5 @@
 #include "tessera_malloc_stats.h"
-#if defined(__GLIBC__)
+#if defined(__linux__)
 #include <malloc.h>
 #endif
 

@@ -1,6 +1,24 @@
 import Logging
 import PostgresNIO
+import Synchronization
 import Tessera
+
+/// Resumes a continuation from whichever of two tasks finishes first.
+private final class ResumeOnce<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    /// Resumes with `value` if nobody has yet; returns whether this call did.
+    @discardableResult
+    func resume(_ value: Value) -> Bool {
+        guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: value)
+        return true
+    }
+}
 
 /// Runs store queries with a deadline and turns every failure into a
 /// ``SessionStoreError`` that names no bound value.
@@ -13,24 +31,35 @@ struct PostgresExecutor: Sendable {
     static let uniqueViolation = "23505"
 
     /// Runs `body` with the client, failing as unavailable after ``timeout``.
+    ///
+    /// The deadline holds even if the query ignores cancellation (a pool
+    /// still retrying a dead server): the caller is answered at once and
+    /// the abandoned query is cancelled in the background.
     func run<Result: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws(SessionStoreError) -> Result {
         let client = client
         let timeout = timeout
-        do {
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await body(client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw SessionStoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))")
-                }
-                return result
+        let outcome: Swift.Result<Result, any Error> = await withCheckedContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            let work = Task {
+                do { once.resume(.success(try await body(client))) } catch { once.resume(.failure(error)) }
             }
-        } catch {
-            throw Self.map(error, action: action)
+            Task {
+                try? await Task.sleep(for: timeout)
+                if once.resume(.failure(SessionStoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))"))) {
+                    work.cancel()
+                }
+            }
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw Self.map(error, action: action)
+        }
+    }
+
+    /// Runs one query and collects its rows.
+    func query(_ action: String, _ query: PostgresQuery) async throws(SessionStoreError) -> [PostgresRow] {
+        try await run(action) { client in
+            try await client.query(query, logger: logger).collect()
         }
     }
 
@@ -52,10 +81,4 @@ struct PostgresExecutor: Sendable {
         }
     }
 
-    /// Runs one query and collects its rows.
-    func query(_ action: String, _ query: PostgresQuery) async throws(SessionStoreError) -> [PostgresRow] {
-        try await run(action) { client in
-            try await client.query(query, logger: logger).collect()
-        }
-    }
 }

@@ -148,7 +148,10 @@ public final class MemorySessionStore: SessionStore {
                 state.link(user: record.userID, slot: newSlot)
             }
             state.records[newSlot] = bytes
-            if newSlot != oldSlot {
+            // A later deadline is found lazily when the old one pops; a new
+            // slot or an earlier deadline needs an entry of its own.
+            let storedExpiry = SessionRecordCoding.expiresAt(of: stored) ?? .distantPast
+            if newSlot != oldSlot || record.expiresAt < storedExpiry {
                 state.deadlines.insert(Deadline(expiresAt: record.expiresAt.timeIntervalSince1970, slot: newSlot))
             }
             return .success(true)

@@ -63,8 +63,8 @@ public struct RevocationEpochs: Sendable {
         self.maximumLag = maximumLag
     }
 
-    func epoch(of subject: String, now: Date) async throws(SessionStoreError) -> Int64 {
-        if let cached = cache.entries.withLock({ $0[subject] }), now.timeIntervalSince(cached.fetchedAt) < maximumLag {
+    func epoch(of subject: String, now: Date, fresh: Bool = false) async throws(SessionStoreError) -> Int64 {
+        if !fresh, let cached = cache.entries.withLock({ $0[subject] }), now.timeIntervalSince(cached.fetchedAt) < maximumLag {
             return cached.epoch
         }
         let fresh = try await store.epoch(of: subject)
@@ -76,10 +76,13 @@ public struct RevocationEpochs: Sendable {
         return fresh
     }
 
-    func stamp(user: String?, now: Date) async throws(SessionStoreError) -> Stamp {
-        let everyone = try await epoch(of: Self.everyone, now: now)
+    /// The epochs to seal into a session. `fresh` reads past the cache: a
+    /// sign-in must carry the current epoch, or a revocation another server
+    /// made moments ago would end the brand-new session when caches catch up.
+    func stamp(user: String?, now: Date, fresh: Bool = false) async throws(SessionStoreError) -> Stamp {
+        let everyone = try await epoch(of: Self.everyone, now: now, fresh: fresh)
         guard let user else { return Stamp(user: 0, everyone: everyone) }
-        return Stamp(user: try await epoch(of: user, now: now), everyone: everyone)
+        return Stamp(user: try await epoch(of: user, now: now, fresh: fresh), everyone: everyone)
     }
 
     func isRevoked(_ stamp: Stamp, user: String?, now: Date) async throws(SessionStoreError) -> Bool {

@@ -85,7 +85,7 @@ struct SealedCookieSessionBackend: SessionBackend {
         if let existing = session.epochs, session.pendingIdentity == nil, !session.rotationRequested {
             stamp = existing
         } else {
-            do { stamp = try await epochs.stamp(user: record.userID, now: now) } catch { throw .store(error) }
+            do { stamp = try await epochs.stamp(user: record.userID, now: now, fresh: true) } catch { throw .store(error) }
         }
         let token: String
         do {

@@ -6,7 +6,7 @@ import Crypto
 /// Only the holder of the cookie knows it. Stores keep its SHA-256
 /// (``SessionLookupKey``), so a copy of the database holds no live token.
 /// A `SessionID` is never printed: its description is redacted.
-public struct SessionID: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct SessionID: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The number of random bytes in an ID.
     public static let byteCount = 32
     /// The length of the cookie value: `ceil(32 * 8 / 6)` base64url characters.
@@ -43,4 +43,6 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible, CustomDebu
     public var description: String { "SessionID(redacted)" }
     /// Redacted: a session ID never reaches a log line.
     public var debugDescription: String { description }
+    /// No children: `dump`, debuggers and test failure output can't show the ID.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

@@ -178,10 +178,8 @@ struct SessionIdentifierTests {
         var dumped = ""
         dump(id, to: &dumped)
         let mirrored = Mirror(reflecting: id).children.map { "\($0.value)" }.joined()
-        withKnownIssue("SessionID exposes cookieValue through its Mirror (dump, debugger, Swift Testing failure expansion)") {
-            #expect(!dumped.contains(id.cookieValue))
-            #expect(!mirrored.contains(id.cookieValue))
-        }
+        #expect(!dumped.contains(id.cookieValue))
+        #expect(!mirrored.contains(id.cookieValue))
     }
 
     // MARK: Round trips and parsing

@@ -196,10 +196,8 @@ struct SessionSealedAndValueTests {
         #expect(try await oldDevice.copy().request(serverB).session.isAuthenticated == false)
         let onA = try await newDevice.copy().request(serverA).session
         let onB = try await newDevice.copy().request(serverB).session
-        withKnownIssue("a sign-in stamps the epoch from the lagging cache (SealedCookieSessionBackend.save → RevocationEpochs.stamp), not read fresh as its comment says") {
-            #expect(onA.userID == "alice")
-            #expect(onB.userID == "alice")
-        }
+        #expect(onA.userID == "alice")
+        #expect(onB.userID == "alice")
     }
 
     // MARK: typed values

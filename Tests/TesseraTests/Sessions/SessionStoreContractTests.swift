@@ -346,15 +346,8 @@ struct SessionStoreContractTests {
             // At `now`, only the shortened record is due.
             let sweptNow = try await store.deleteExpired(asOf: now, limit: 100)
             let shortenedAfterSweep = try await store.load(shortened.key)
-            if kind == .memory {
-                withKnownIssue("MemorySessionStore keeps only the first deadline of a record updated in place, so an expiry moved earlier is not swept until the old deadline passes") {
-                    #expect(sweptNow == 1)
-                    #expect(shortenedAfterSweep == nil)
-                }
-            } else {
-                #expect(sweptNow == 1)
-                #expect(shortenedAfterSweep == nil)
-            }
+            #expect(sweptNow == 1)
+            #expect(shortenedAfterSweep == nil)
             #expect(try await store.load(rotatedNext.key) == rotatedNext)
             #expect(try await store.load(extended.key) == extendedNext)
             // At now+600, past the extended record's first deadline: nothing new is due.
