@@ -157,6 +157,26 @@ struct SessionStoreBenchmark {
         })
         print(Self.line("sqlite store load", ours: loadOurs, baseline: "sqlite-nio SELECT by primary key", raw: loadRaw))
 
+        // A server has many requests in flight: 8 loads at once.
+        let sessions = storage.sessions
+        let inFlight = 8
+        let (concurrentOurs, concurrentRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
+            index = (index &+ inFlight) % records.count
+            let keys = (0..<inFlight).map { records[(index + $0) % records.count].key }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for key in keys { group.addTask { guard try await sessions.load(key) != nil else { fatalError("lost a session") } } }
+                try await group.waitForAll()
+            }
+        }, raw: {
+            index = (index &+ inFlight) % records.count
+            let keys = (0..<inFlight).map { records[(index + $0) % records.count].key.bytes }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for key in keys { group.addTask { _ = try await raw.query("SELECT data FROM raw WHERE key = ?", [.blob(ByteBuffer(bytes: key))]) } }
+                try await group.waitForAll()
+            }
+        })
+        print(Self.line("sqlite store load (8 in flight)", ours: concurrentOurs * Double(inFlight), baseline: "sqlite-nio SELECT by primary key (8 in flight)", raw: concurrentRaw * Double(inFlight)))
+
         var versions = [Int64](repeating: 1, count: records.count)
         let (saveOurs, saveRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
             index = (index &+ 1) % records.count
