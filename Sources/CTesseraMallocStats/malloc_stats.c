@@ -5,7 +5,9 @@
 
 size_t tessera_allocated_bytes(void) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    return mallinfo2().uordblks;
+    struct mallinfo2 info = mallinfo2();
+    /* In-use heap blocks plus large blocks served by mmap (hash tables). */
+    return info.uordblks + info.hblkhd;
 #else
     return 0;
 #endif
