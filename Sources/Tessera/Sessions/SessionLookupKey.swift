@@ -12,24 +12,18 @@ public struct SessionLookupKey: Sendable, Hashable, CustomStringConvertible {
     public static let byteCount = 32
 
     init(digest: SHA256.Digest) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        digest.withUnsafeBytes { raw in
-            words = (
-                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-            )
-        }
-        (w0, w1, w2, w3) = words
+        self.init(validBytes: Array(digest))
     }
 
     /// Rebuilds a key a store read back; `nil` unless there are exactly 32 bytes.
     public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
         guard bytes.count == Self.byteCount else { return nil }
-        let array = Array(bytes)
+        self.init(validBytes: Array(bytes))
+    }
+
+    private init(validBytes bytes: [UInt8]) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        array.withUnsafeBytes { raw in
+        bytes.withUnsafeBytes { raw in
             words = (
                 raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
                 raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
