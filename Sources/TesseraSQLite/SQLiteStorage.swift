@@ -41,7 +41,7 @@ public final class SQLiteStorage: Sendable {
         do {
             connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         } catch {
-            throw SQLiteFailure.map(error, doing: "open \(SafePath.describe(path))")
+            throw SQLiteFailure.map(error, doing: "open \"\(SafeText.printable(path))\"")
         }
         do {
             try await SQLiteSchema.migrate(connection)
@@ -62,17 +62,9 @@ public final class SQLiteStorage: Sendable {
     private static func createPrivately(_ path: String) async throws(SessionStoreError) {
         let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw .unavailable("can't create \(SafePath.describe(path)): \(String(cString: strerror(errno)))")
+            throw .unavailable("can't create \"\(SafeText.printable(path))\": \(String(cString: strerror(errno)))")
         }
         _ = Foundation.close(descriptor)
-    }
-}
-
-/// File paths in messages: printable and bounded.
-enum SafePath {
-    static func describe(_ path: String) -> String {
-        let printable = path.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
-        return "\"\(printable)\""
     }
 }
 

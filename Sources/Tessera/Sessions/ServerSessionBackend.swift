@@ -50,13 +50,21 @@ struct ServerSessionBackend: SessionBackend {
         guard session.hasChanges || touchDue else { return [] }
 
         var base = loaded
+        // The session's own values already are the loaded ones with this
+        // request's changes applied; only a re-read base needs a decode.
+        var mergedValues: SessionValues? = session.values
         for _ in 0..<configuration.maximumSaveAttempts {
             let rotate = session.rotationRequested
             let newID = rotate ? SessionID(random: random) : session.id
             guard let newID else { break }
             var next = base
-            var values = try SessionValues(encoded: base.data)
-            values.apply(session.changes)
+            var values: SessionValues
+            if let mergedValues {
+                values = mergedValues
+            } else {
+                values = try SessionValues(encoded: base.data)
+                values.apply(session.changes)
+            }
             if let identity = session.pendingIdentity {
                 if identity.userID != base.userID, base.userID != nil {
                     // A different user signs in on this browser: nothing of
@@ -108,6 +116,7 @@ struct ServerSessionBackend: SessionBackend {
                 return []
             }
             base = current
+            mergedValues = nil
         }
         throw .saveContention(attempts: configuration.maximumSaveAttempts)
     }

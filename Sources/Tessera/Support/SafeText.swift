@@ -1,7 +1,7 @@
 /// Makes outside text safe to put in an error message or a log line.
-enum SafeText {
+public enum SafeText {
     /// Control bytes escaped as `\xNN`, cut at 64 characters.
-    static func printable(_ text: String) -> String {
+    public static func printable(_ text: String) -> String {
         var output = ""
         for scalar in text.unicodeScalars.prefix(64) {
             if scalar.value < 0x20 || scalar.value == 0x7F {
