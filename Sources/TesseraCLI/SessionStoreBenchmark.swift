@@ -66,22 +66,22 @@ struct SessionStoreBenchmark {
         if wanted("postgres store") { try await postgres(records) }
     }
 
-    private func memory(_ records: [SessionRecord]) async throws {
-        let store = MemorySessionStore()
-        let raw = Mutex<[SessionLookupKey: SessionRecord]>([:])
-        for record in records {
-            try await store.insert(record)
-            raw.withLock { $0[record.key] = record }
-        }
+    /// Loads and compare-and-set saves through `store`, each interleaved
+    /// with the raw primitive's lookup or write of the same record.
+    private func compareLoadAndSave(
+        _ label: String, store: any SessionStore, records: [SessionRecord],
+        rawLoad: (SessionRecord) async throws -> Void, loadBaseline: String,
+        rawSave: (SessionRecord) async throws -> Void, saveBaseline: String
+    ) async throws {
         var index = 0
         let (loadOurs, loadRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
             index = (index &+ 1) % records.count
             guard try await store.load(records[index].key) != nil else { fatalError("lost a session") }
         }, raw: {
             index = (index &+ 1) % records.count
-            guard raw.withLock({ $0[records[index].key] }) != nil else { fatalError("lost a session") }
+            try await rawLoad(records[index])
         })
-        print(Self.line("memory store load", ours: loadOurs, baseline: "Mutex<Dictionary> lookup", raw: loadRaw))
+        print(Self.line("\(label) load", ours: loadOurs, baseline: loadBaseline, raw: loadRaw))
 
         var versions = [Int64](repeating: 1, count: records.count)
         let (saveOurs, saveRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
@@ -92,10 +92,25 @@ struct SessionStoreBenchmark {
             versions[index] += 1
         }, raw: {
             index = (index &+ 1) % records.count
-            let record = records[index]
-            raw.withLock { $0[record.key] = record }
+            try await rawSave(records[index])
         })
-        print(Self.line("memory store save (compare-and-set)", ours: saveOurs, baseline: "Mutex<Dictionary> assignment", raw: saveRaw))
+        print(Self.line("\(label) save (compare-and-set)", ours: saveOurs, baseline: saveBaseline, raw: saveRaw))
+    }
+
+    private func memory(_ records: [SessionRecord]) async throws {
+        let store = MemorySessionStore()
+        let raw = Mutex<[SessionLookupKey: SessionRecord]>([:])
+        for record in records {
+            try await store.insert(record)
+            raw.withLock { $0[record.key] = record }
+        }
+        try await compareLoadAndSave(
+            "memory store", store: store, records: records,
+            rawLoad: { record in
+                guard raw.withLock({ $0[record.key] }) != nil else { fatalError("lost a session") }
+            }, loadBaseline: "Mutex<Dictionary> lookup",
+            rawSave: { record in raw.withLock { $0[record.key] = record } }, saveBaseline: "Mutex<Dictionary> assignment"
+        )
     }
 
     /// Bytes the allocator holds per session at 1,000,000 sessions, minus the
@@ -147,17 +162,17 @@ struct SessionStoreBenchmark {
             try await storage.sessions.insert(record)
             _ = try await raw.query("INSERT INTO raw (key, data) VALUES (?, ?)", [.blob(.init(bytes: record.key.bytes)), .blob(.init(bytes: record.data))])
         }
-        var index = 0
-        let (loadOurs, loadRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
-            index = (index &+ 1) % records.count
-            guard try await storage.sessions.load(records[index].key) != nil else { fatalError("lost a session") }
-        }, raw: {
-            index = (index &+ 1) % records.count
-            guard try await !raw.query("SELECT data FROM raw WHERE key = ?", [.blob(.init(bytes: records[index].key.bytes))]).isEmpty else { fatalError("lost a row") }
-        })
-        print(Self.line("sqlite store load", ours: loadOurs, baseline: "sqlite-nio SELECT by primary key", raw: loadRaw))
-
+        try await compareLoadAndSave(
+            "sqlite store", store: storage.sessions, records: records,
+            rawLoad: { record in
+                guard try await !raw.query("SELECT data FROM raw WHERE key = ?", [.blob(ByteBuffer(bytes: record.key.bytes))]).isEmpty else { fatalError("lost a row") }
+            }, loadBaseline: "sqlite-nio SELECT by primary key",
+            rawSave: { record in
+                _ = try await raw.query("UPDATE raw SET data = ? WHERE key = ?", [.blob(ByteBuffer(bytes: record.data)), .blob(ByteBuffer(bytes: record.key.bytes))])
+            }, saveBaseline: "sqlite-nio UPDATE by primary key"
+        )
         // A server has many requests in flight: 8 loads at once.
+        var index = 0
         let sessions = storage.sessions
         let inFlight = 8
         let (concurrentOurs, concurrentRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
@@ -177,18 +192,6 @@ struct SessionStoreBenchmark {
         })
         print(Self.line("sqlite store load (8 in flight)", ours: concurrentOurs * Double(inFlight), baseline: "sqlite-nio SELECT by primary key (8 in flight)", raw: concurrentRaw * Double(inFlight)))
 
-        var versions = [Int64](repeating: 1, count: records.count)
-        let (saveOurs, saveRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
-            index = (index &+ 1) % records.count
-            var next = records[index]
-            next.version = versions[index] + 1
-            guard try await storage.sessions.update(next, replacing: next.key, expectedVersion: versions[index]) else { fatalError("lost a race alone") }
-            versions[index] += 1
-        }, raw: {
-            index = (index &+ 1) % records.count
-            _ = try await raw.query("UPDATE raw SET data = ? WHERE key = ?", [.blob(.init(bytes: records[index].data)), .blob(.init(bytes: records[index].key.bytes))])
-        })
-        print(Self.line("sqlite store save (compare-and-set)", ours: saveOurs, baseline: "sqlite-nio UPDATE by primary key", raw: saveRaw))
         try await raw.close()
         await storage.close()
     }
@@ -213,27 +216,15 @@ struct SessionStoreBenchmark {
             try await storage.sessions.insert(record)
             try await client.query("INSERT INTO tessera_bench_raw (key, data) VALUES (\(ByteBuffer(bytes: record.key.bytes)), \(ByteBuffer(bytes: record.data)))")
         }
-        var index = 0
-        let (loadOurs, loadRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
-            index = (index &+ 1) % subset.count
-            guard try await storage.sessions.load(subset[index].key) != nil else { fatalError("lost a session") }
-        }, raw: {
-            index = (index &+ 1) % subset.count
-            guard try await !client.query("SELECT data FROM tessera_bench_raw WHERE key = \(ByteBuffer(bytes: subset[index].key.bytes))").collect().isEmpty else { fatalError("lost a row") }
-        })
-        print(Self.line("postgres store load", ours: loadOurs, baseline: "postgres-nio SELECT by primary key", raw: loadRaw))
-        var versions = [Int64](repeating: 1, count: subset.count)
-        let (saveOurs, saveRaw) = try await Self.compare(seconds: seconds, rounds: rounds, ours: {
-            index = (index &+ 1) % subset.count
-            var next = subset[index]
-            next.version = versions[index] + 1
-            guard try await storage.sessions.update(next, replacing: next.key, expectedVersion: versions[index]) else { fatalError("lost a race alone") }
-            versions[index] += 1
-        }, raw: {
-            index = (index &+ 1) % subset.count
-            try await client.query("UPDATE tessera_bench_raw SET data = \(ByteBuffer(bytes: subset[index].data)) WHERE key = \(ByteBuffer(bytes: subset[index].key.bytes))")
-        })
-        print(Self.line("postgres store save (compare-and-set)", ours: saveOurs, baseline: "postgres-nio UPDATE by primary key", raw: saveRaw))
+        try await compareLoadAndSave(
+            "postgres store", store: storage.sessions, records: subset,
+            rawLoad: { record in
+                guard try await !client.query("SELECT data FROM tessera_bench_raw WHERE key = \(ByteBuffer(bytes: record.key.bytes))").collect().isEmpty else { fatalError("lost a row") }
+            }, loadBaseline: "postgres-nio SELECT by primary key",
+            rawSave: { record in
+                try await client.query("UPDATE tessera_bench_raw SET data = \(ByteBuffer(bytes: record.data)) WHERE key = \(ByteBuffer(bytes: record.key.bytes))")
+            }, saveBaseline: "postgres-nio UPDATE by primary key"
+        )
         try await client.query("DROP TABLE tessera_bench_raw")
         _ = try await storage.sessions.deleteAllRecords()
     }
