@@ -21,7 +21,7 @@ private final class ResumeOnce<Value: Sendable>: Sendable {
 }
 
 /// Runs store queries with a deadline and turns every failure into a
-/// ``SessionStoreError`` that names no bound value.
+/// ``StoreError`` that names no bound value.
 struct PostgresExecutor: Sendable {
     let client: PostgresClient
     let timeout: Duration
@@ -35,7 +35,7 @@ struct PostgresExecutor: Sendable {
     /// The deadline holds even if the query ignores cancellation (a pool
     /// still retrying a dead server): the caller is answered at once and
     /// the abandoned query is cancelled in the background.
-    func run<Result: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws(SessionStoreError) -> Result {
+    func run<Result: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws(StoreError) -> Result {
         let client = client
         let timeout = timeout
         let outcome: Swift.Result<Result, any Error> = await withCheckedContinuation { continuation in
@@ -45,7 +45,7 @@ struct PostgresExecutor: Sendable {
             }
             Task {
                 try? await Task.sleep(for: timeout)
-                if once.resume(.failure(SessionStoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))"))) {
+                if once.resume(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))"))) {
                     work.cancel()
                 }
             }
@@ -57,15 +57,15 @@ struct PostgresExecutor: Sendable {
     }
 
     /// Runs one query and collects its rows.
-    func query(_ action: String, _ query: PostgresQuery) async throws(SessionStoreError) -> [PostgresRow] {
+    func query(_ action: String, _ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
         try await run(action) { client in
             try await client.query(query, logger: logger).collect()
         }
     }
 
-    private static func map(_ error: any Error, action: String) -> SessionStoreError {
+    private static func map(_ error: any Error, action: String) -> StoreError {
         switch error {
-        case let error as SessionStoreError:
+        case let error as StoreError:
             return error
         case let error as PostgresTransactionError:
             let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError

@@ -6,12 +6,12 @@ import Tessera
 public struct PostgresRevocationEpochStore: RevocationEpochStore {
     let executor: PostgresExecutor
 
-    public func epoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func epoch(of subject: String) async throws(StoreError) -> Int64 {
         let rows = try await executor.query("read a revocation epoch", "SELECT epoch FROM tessera_revocation_epochs WHERE subject = \(subject)")
         return (try? rows.first?.decode(Int64.self)) ?? 0
     }
 
-    public func advanceEpoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func advanceEpoch(of subject: String) async throws(StoreError) -> Int64 {
         let rows = try await executor.query(
             "raise a revocation epoch",
             """

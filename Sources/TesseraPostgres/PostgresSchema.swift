@@ -30,7 +30,7 @@ enum PostgresSchema {
         ],
     ]
 
-    static func migrate(_ executor: PostgresExecutor) async throws(SessionStoreError) {
+    static func migrate(_ executor: PostgresExecutor) async throws(StoreError) {
         let logger = executor.logger
         try await executor.run("migrate the schema") { client in
             try await client.withTransaction(logger: logger) { connection in
@@ -44,7 +44,7 @@ enum PostgresSchema {
                     applied = version
                 }
                 guard applied <= migrations.count else {
-                    throw SessionStoreError.unavailable(
+                    throw StoreError.unavailable(
                         "the database has schema version \(applied), newer than this Tessera knows (\(migrations.count)); upgrade Tessera"
                     )
                 }

@@ -19,7 +19,7 @@ public struct PostgresSessionStore: SessionStore {
         ByteBuffer, ByteBuffer, Int64, String?, ByteBuffer, Double, Double, Double, Double?, String?, String?, String?
     )
 
-    public func load(_ key: SessionLookupKey) async throws(SessionStoreError) -> SessionRecord? {
+    public func load(_ key: SessionLookupKey) async throws(StoreError) -> SessionRecord? {
         let rows = try await executor.query(
             "load a session",
             """
@@ -31,7 +31,7 @@ public struct PostgresSessionStore: SessionStore {
         return try rows.first.map(Self.record)
     }
 
-    public func insert(_ record: SessionRecord) async throws(SessionStoreError) {
+    public func insert(_ record: SessionRecord) async throws(StoreError) {
         _ = try await executor.query(
             "insert a session",
             """
@@ -46,7 +46,7 @@ public struct PostgresSessionStore: SessionStore {
         )
     }
 
-    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(SessionStoreError) -> Bool {
+    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(StoreError) -> Bool {
         let rows = try await executor.query(
             "update a session",
             """
@@ -64,11 +64,11 @@ public struct PostgresSessionStore: SessionStore {
         return !rows.isEmpty
     }
 
-    public func delete(_ key: SessionLookupKey) async throws(SessionStoreError) {
+    public func delete(_ key: SessionLookupKey) async throws(StoreError) {
         _ = try await executor.query("delete a session", "DELETE FROM tessera_sessions WHERE key = \(ByteBuffer(bytes: key.bytes))")
     }
 
-    public func records(ofUser userID: String) async throws(SessionStoreError) -> [SessionRecord] {
+    public func records(ofUser userID: String) async throws(StoreError) -> [SessionRecord] {
         let rows = try await executor.query(
             "list a user's sessions",
             """
@@ -80,7 +80,7 @@ public struct PostgresSessionStore: SessionStore {
         return try rows.map(Self.record)
     }
 
-    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(SessionStoreError) -> Int {
+    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(StoreError) -> Int {
         let keptBytes = kept.map { ByteBuffer(bytes: $0.bytes) }
         return try await executor.query(
             "delete a user's sessions",
@@ -88,11 +88,11 @@ public struct PostgresSessionStore: SessionStore {
         ).count
     }
 
-    public func deleteAllRecords() async throws(SessionStoreError) -> Int {
+    public func deleteAllRecords() async throws(StoreError) -> Int {
         try await executor.query("delete all sessions", "DELETE FROM tessera_sessions RETURNING 1").count
     }
 
-    public func deleteExpired(asOf now: Date, limit: Int) async throws(SessionStoreError) -> Int {
+    public func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int {
         try await executor.query(
             "delete expired sessions",
             """
@@ -104,7 +104,7 @@ public struct PostgresSessionStore: SessionStore {
         ).count
     }
 
-    private static func record(_ row: PostgresRow) throws(SessionStoreError) -> SessionRecord {
+    private static func record(_ row: PostgresRow) throws(StoreError) -> SessionRecord {
         let columns: Row
         do {
             columns = try row.decode(Row.self)

@@ -29,7 +29,7 @@ public final class PostgresStorage: Service, Sendable {
     let executor: PostgresExecutor
 
     /// Creates storage over a client configuration. Each store call fails
-    /// with ``SessionStoreError/unavailable(_:)`` if it takes longer than
+    /// with ``StoreError/unavailable(_:)`` if it takes longer than
     /// `operationTimeout` (a database that is down or unreachable).
     public init(configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -39,9 +39,9 @@ public final class PostgresStorage: Service, Sendable {
     }
 
     /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).
-    /// - Throws: ``SessionStoreError/unavailable(_:)`` for a malformed URL;
+    /// - Throws: ``StoreError/unavailable(_:)`` for a malformed URL;
     ///   the message never repeats the password.
-    public convenience init(url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) throws(SessionStoreError) {
+    public convenience init(url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) throws(StoreError) {
         let configuration = try Self.configuration(url: url, maximumConnections: maximumConnections, connectTimeout: operationTimeout)
         self.init(configuration: configuration, operationTimeout: operationTimeout, logger: logger)
     }
@@ -49,7 +49,7 @@ public final class PostgresStorage: Service, Sendable {
     /// The client configuration a URL describes:
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
     /// (`prefer` when absent; `require` verifies the server certificate).
-    public static func configuration(url: String, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(5)) throws(SessionStoreError) -> PostgresClient.Configuration {
+    public static func configuration(url: String, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(5)) throws(StoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
               let host = components.host, !host.isEmpty,
@@ -85,7 +85,7 @@ public final class PostgresStorage: Service, Sendable {
     }
 
     /// Creates or upgrades Tessera's tables. Safe to call from many servers at once.
-    public func migrate() async throws(SessionStoreError) {
+    public func migrate() async throws(StoreError) {
         try await PostgresSchema.migrate(executor)
     }
 }

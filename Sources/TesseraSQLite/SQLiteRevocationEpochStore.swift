@@ -6,7 +6,7 @@ import Tessera
 public struct SQLiteRevocationEpochStore: RevocationEpochStore {
     let connection: SQLiteConnection
 
-    public func epoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func epoch(of subject: String) async throws(StoreError) -> Int64 {
         do {
             let rows = try await connection.query("SELECT epoch FROM tessera_revocation_epochs WHERE subject = ?", [.text(subject)])
             return Int64(rows.first?.column("epoch")?.integer ?? 0)
@@ -15,7 +15,7 @@ public struct SQLiteRevocationEpochStore: RevocationEpochStore {
         }
     }
 
-    public func advanceEpoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func advanceEpoch(of subject: String) async throws(StoreError) -> Int64 {
         do {
             let rows = try await connection.query(
                 """
@@ -25,10 +25,10 @@ public struct SQLiteRevocationEpochStore: RevocationEpochStore {
                 [.text(subject)]
             )
             guard let epoch = rows.first?.column("epoch")?.integer else {
-                throw SessionStoreError.unavailable("SQLite returned no epoch")
+                throw StoreError.unavailable("SQLite returned no epoch")
             }
             return Int64(epoch)
-        } catch let error as SessionStoreError {
+        } catch let error as StoreError {
             throw error
         } catch {
             throw SQLiteFailure.map(error, doing: "raise a revocation epoch")

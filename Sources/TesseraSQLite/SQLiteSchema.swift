@@ -33,14 +33,14 @@ enum SQLiteSchema {
         ],
     ]
 
-    static func migrate(_ connection: SQLiteConnection) async throws(SessionStoreError) {
+    static func migrate(_ connection: SQLiteConnection) async throws(StoreError) {
         do {
             _ = try await connection.query("PRAGMA journal_mode = WAL")
             _ = try await connection.query("PRAGMA synchronous = NORMAL")
             let rows = try await connection.query("PRAGMA user_version")
             let applied = rows.first?.column("user_version")?.integer ?? 0
             guard applied <= migrations.count else {
-                throw SessionStoreError.unavailable(
+                throw StoreError.unavailable(
                     "the database has schema version \(applied), newer than this Tessera knows (\(migrations.count)); upgrade Tessera"
                 )
             }
@@ -55,7 +55,7 @@ enum SQLiteSchema {
                     throw error
                 }
             }
-        } catch let error as SessionStoreError {
+        } catch let error as StoreError {
             throw error
         } catch {
             throw SQLiteFailure.map(error, doing: "migrate the schema")

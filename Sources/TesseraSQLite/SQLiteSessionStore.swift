@@ -17,12 +17,12 @@ public struct SQLiteSessionStore: SessionStore {
         authenticated_at, authentication_method, client_address, user_agent
         """
 
-    public func load(_ key: SessionLookupKey) async throws(SessionStoreError) -> SessionRecord? {
+    public func load(_ key: SessionLookupKey) async throws(StoreError) -> SessionRecord? {
         let rows = try await query("load a session", "SELECT \(Self.columns) FROM tessera_sessions WHERE key = ?", [.blob(key.bytes)])
         return try rows.first.map(Self.record)
     }
 
-    public func insert(_ record: SessionRecord) async throws(SessionStoreError) {
+    public func insert(_ record: SessionRecord) async throws(StoreError) {
         _ = try await query(
             "insert a session",
             "INSERT INTO tessera_sessions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -30,7 +30,7 @@ public struct SQLiteSessionStore: SessionStore {
         )
     }
 
-    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(SessionStoreError) -> Bool {
+    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(StoreError) -> Bool {
         let rows = try await query(
             "update a session",
             """
@@ -43,11 +43,11 @@ public struct SQLiteSessionStore: SessionStore {
         return !rows.isEmpty
     }
 
-    public func delete(_ key: SessionLookupKey) async throws(SessionStoreError) {
+    public func delete(_ key: SessionLookupKey) async throws(StoreError) {
         _ = try await query("delete a session", "DELETE FROM tessera_sessions WHERE key = ?", [.blob(key.bytes)])
     }
 
-    public func records(ofUser userID: String) async throws(SessionStoreError) -> [SessionRecord] {
+    public func records(ofUser userID: String) async throws(StoreError) -> [SessionRecord] {
         let rows = try await query(
             "list a user's sessions",
             "SELECT \(Self.columns) FROM tessera_sessions WHERE user_id = ? ORDER BY created_at",
@@ -56,7 +56,7 @@ public struct SQLiteSessionStore: SessionStore {
         return try rows.map(Self.record)
     }
 
-    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(SessionStoreError) -> Int {
+    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(StoreError) -> Int {
         let rows = try await query(
             "delete a user's sessions",
             "DELETE FROM tessera_sessions WHERE user_id = ? AND key IS NOT ? RETURNING 1",
@@ -65,11 +65,11 @@ public struct SQLiteSessionStore: SessionStore {
         return rows.count
     }
 
-    public func deleteAllRecords() async throws(SessionStoreError) -> Int {
+    public func deleteAllRecords() async throws(StoreError) -> Int {
         try await query("delete all sessions", "DELETE FROM tessera_sessions RETURNING 1", []).count
     }
 
-    public func deleteExpired(asOf now: Date, limit: Int) async throws(SessionStoreError) -> Int {
+    public func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int {
         try await query(
             "delete expired sessions",
             """
@@ -80,7 +80,7 @@ public struct SQLiteSessionStore: SessionStore {
         ).count
     }
 
-    private func query(_ action: String, _ sql: String, _ binds: [SQLiteData]) async throws(SessionStoreError) -> [SQLiteRow] {
+    private func query(_ action: String, _ sql: String, _ binds: [SQLiteData]) async throws(StoreError) -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch {
@@ -105,7 +105,7 @@ public struct SQLiteSessionStore: SessionStore {
         ]
     }
 
-    private static func record(_ row: SQLiteRow) throws(SessionStoreError) -> SessionRecord {
+    private static func record(_ row: SQLiteRow) throws(StoreError) -> SessionRecord {
         func bytes(_ name: String) -> [UInt8]? {
             switch row.column(name) {
             case .blob(let buffer): Array(buffer.readableBytesView)

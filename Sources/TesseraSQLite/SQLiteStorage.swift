@@ -32,9 +32,9 @@ public final class SQLiteStorage: Sendable {
 
     /// Opens (creating if needed) the database at `path` and migrates it;
     /// `":memory:"` opens a private in-memory database.
-    /// - Throws: ``SessionStoreError/unavailable(_:)`` if the file can't be
+    /// - Throws: ``StoreError/unavailable(_:)`` if the file can't be
     ///   opened or migrated.
-    public static func open(path: String = defaultPath, logger: Logger = Logger(label: "tessera.sqlite")) async throws(SessionStoreError) -> SQLiteStorage {
+    public static func open(path: String = defaultPath, logger: Logger = Logger(label: "tessera.sqlite")) async throws(StoreError) -> SQLiteStorage {
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         if path != ":memory:" { try await createPrivately(path) }
         let connection: SQLiteConnection
@@ -59,7 +59,7 @@ public final class SQLiteStorage: Sendable {
 
     /// Creates the file with mode 0600 before SQLite opens it, so session
     /// data is never world-readable, not even for an instant.
-    private static func createPrivately(_ path: String) async throws(SessionStoreError) {
+    private static func createPrivately(_ path: String) async throws(StoreError) {
         let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw .unavailable("can't create \"\(SafeText.printable(path))\": \(String(cString: strerror(errno)))")
@@ -71,7 +71,7 @@ public final class SQLiteStorage: Sendable {
 /// Turns sqlite-nio's errors into Tessera's: constraint violations on the
 /// key are duplicates, everything else makes the store unavailable.
 enum SQLiteFailure {
-    static func map(_ error: any Error, doing action: String) -> SessionStoreError {
+    static func map(_ error: any Error, doing action: String) -> StoreError {
         guard let error = error as? SQLiteError else {
             return .unavailable("SQLite could not \(action): \(type(of: error))")
         }

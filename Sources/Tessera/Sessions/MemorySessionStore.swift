@@ -107,17 +107,17 @@ public final class MemorySessionStore: SessionStore {
     /// How many records the store holds now, expired ones included.
     public var count: Int { state.withLock { $0.records.count } }
 
-    public func load(_ key: SessionLookupKey) async throws(SessionStoreError) -> SessionRecord? {
+    public func load(_ key: SessionLookupKey) async throws(StoreError) -> SessionRecord? {
         guard let bytes = state.withLock({ $0.records[key.leadingWord] }) else { return nil }
         let record = try SessionRecordCoding.decode(bytes)
         return record.key == key ? record : nil
     }
 
-    public func insert(_ record: SessionRecord) async throws(SessionStoreError) {
+    public func insert(_ record: SessionRecord) async throws(StoreError) {
         let bytes = try SessionRecordCoding.encode(record)
         let slot = record.key.leadingWord
         let capacity = capacity
-        let outcome: SessionStoreError? = state.withLock { state in
+        let outcome: StoreError? = state.withLock { state in
             guard state.records[slot] == nil else { return .duplicateKey }
             if state.records.count >= capacity {
                 _ = state.sweep(asOf: record.createdAt.timeIntervalSince1970, limit: 64, budget: 256)
@@ -131,11 +131,11 @@ public final class MemorySessionStore: SessionStore {
         if let outcome { throw outcome }
     }
 
-    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(SessionStoreError) -> Bool {
+    public func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(StoreError) -> Bool {
         let bytes = try SessionRecordCoding.encode(record)
         let oldSlot = oldKey.leadingWord
         let newSlot = record.key.leadingWord
-        let outcome: Result<Bool, SessionStoreError> = state.withLock { state in
+        let outcome: Result<Bool, StoreError> = state.withLock { state in
             guard let stored = state.records[oldSlot],
                   SessionRecordCoding.key(of: stored) == oldKey,
                   SessionRecordCoding.version(of: stored) == expectedVersion
@@ -159,7 +159,7 @@ public final class MemorySessionStore: SessionStore {
         return try outcome.get()
     }
 
-    public func delete(_ key: SessionLookupKey) async throws(SessionStoreError) {
+    public func delete(_ key: SessionLookupKey) async throws(StoreError) {
         state.withLock { state in
             let slot = key.leadingWord
             guard let stored = state.records[slot], SessionRecordCoding.key(of: stored) == key else { return }
@@ -167,7 +167,7 @@ public final class MemorySessionStore: SessionStore {
         }
     }
 
-    public func records(ofUser userID: String) async throws(SessionStoreError) -> [SessionRecord] {
+    public func records(ofUser userID: String) async throws(StoreError) -> [SessionRecord] {
         let encoded: [[UInt8]] = state.withLock { state in
             (state.users[userID.hashValue]?.slots ?? []).compactMap { state.records[$0] }
         }
@@ -179,7 +179,7 @@ public final class MemorySessionStore: SessionStore {
         return records.sorted { $0.createdAt < $1.createdAt }
     }
 
-    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(SessionStoreError) -> Int {
+    public func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(StoreError) -> Int {
         state.withLock { state in
             var removed = 0
             for slot in state.users[userID.hashValue]?.slots ?? [] {
@@ -194,7 +194,7 @@ public final class MemorySessionStore: SessionStore {
         }
     }
 
-    public func deleteAllRecords() async throws(SessionStoreError) -> Int {
+    public func deleteAllRecords() async throws(StoreError) -> Int {
         state.withLock { state in
             let removed = state.records.count
             state = State()
@@ -202,7 +202,7 @@ public final class MemorySessionStore: SessionStore {
         }
     }
 
-    public func deleteExpired(asOf now: Date, limit: Int) async throws(SessionStoreError) -> Int {
+    public func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int {
         // At most `limit` deletions per lock hold: a sweep of a million
         // expired sessions runs as many short batches between requests.
         let batch = min(max(limit, 1), 512)

@@ -9,9 +9,9 @@ import Synchronization
 /// lower one. The memory, SQLite and PostgreSQL stores each implement it.
 public protocol RevocationEpochStore: Sendable {
     /// The current epoch of `subject` (a user ID, or ``RevocationEpochs/everyone``); 0 if never raised.
-    func epoch(of subject: String) async throws(SessionStoreError) -> Int64
+    func epoch(of subject: String) async throws(StoreError) -> Int64
     /// Raises the epoch of `subject` by one and returns the new value.
-    func advanceEpoch(of subject: String) async throws(SessionStoreError) -> Int64
+    func advanceEpoch(of subject: String) async throws(StoreError) -> Int64
 }
 
 /// Revocation epochs in this process's memory.
@@ -21,11 +21,11 @@ public final class MemoryRevocationEpochStore: RevocationEpochStore {
     /// Creates a store where every epoch is 0.
     public init() {}
 
-    public func epoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func epoch(of subject: String) async throws(StoreError) -> Int64 {
         epochs.withLock { $0[subject] ?? 0 }
     }
 
-    public func advanceEpoch(of subject: String) async throws(SessionStoreError) -> Int64 {
+    public func advanceEpoch(of subject: String) async throws(StoreError) -> Int64 {
         epochs.withLock { epochs in
             let next = (epochs[subject] ?? 0) + 1
             epochs[subject] = next
@@ -63,7 +63,7 @@ public struct RevocationEpochs: Sendable {
         self.maximumLag = maximumLag
     }
 
-    func epoch(of subject: String, now: Date, fresh: Bool = false) async throws(SessionStoreError) -> Int64 {
+    func epoch(of subject: String, now: Date, fresh: Bool = false) async throws(StoreError) -> Int64 {
         if !fresh, let cached = cache.entries.withLock({ $0[subject] }), now.timeIntervalSince(cached.fetchedAt) < maximumLag {
             return cached.epoch
         }
@@ -79,18 +79,18 @@ public struct RevocationEpochs: Sendable {
     /// The epochs to seal into a session. `fresh` reads past the cache: a
     /// sign-in must carry the current epoch, or a revocation another server
     /// made moments ago would end the brand-new session when caches catch up.
-    func stamp(user: String?, now: Date, fresh: Bool = false) async throws(SessionStoreError) -> Stamp {
+    func stamp(user: String?, now: Date, fresh: Bool = false) async throws(StoreError) -> Stamp {
         let everyone = try await epoch(of: Self.everyone, now: now, fresh: fresh)
         guard let user else { return Stamp(user: 0, everyone: everyone) }
         return Stamp(user: try await epoch(of: user, now: now, fresh: fresh), everyone: everyone)
     }
 
-    func isRevoked(_ stamp: Stamp, user: String?, now: Date) async throws(SessionStoreError) -> Bool {
+    func isRevoked(_ stamp: Stamp, user: String?, now: Date) async throws(StoreError) -> Bool {
         let current = try await self.stamp(user: user, now: now)
         return stamp.everyone < current.everyone || (user != nil && stamp.user < current.user)
     }
 
-    func advance(_ subject: String, now: Date) async throws(SessionStoreError) {
+    func advance(_ subject: String, now: Date) async throws(StoreError) {
         let next = try await store.advanceEpoch(of: subject)
         cache.entries.withLock { $0[subject] = (next, now) }
     }

@@ -19,7 +19,7 @@ protocol SessionBackend: Sendable {
 
 extension SessionError {
     /// Wraps a store failure; every store call goes through here.
-    static func store(_ error: SessionStoreError) -> SessionError {
+    static func store(_ error: StoreError) -> SessionError {
         switch error {
         case .corruptRecord(let reason): .corruptSession(reason)
         default: .storeUnavailable(error)

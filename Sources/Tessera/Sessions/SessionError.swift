@@ -5,7 +5,7 @@ import Foundation
 public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store failed or can't be reached. Answer 503: the request must
     /// not go on as anonymous (fail closed).
-    case storeUnavailable(SessionStoreError)
+    case storeUnavailable(StoreError)
     /// The user already has the most sessions allowed and the policy is
     /// ``SessionConfiguration/SessionLimitPolicy/refuseNew``.
     case tooManySessions(limit: Int)

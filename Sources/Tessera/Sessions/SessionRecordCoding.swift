@@ -20,7 +20,7 @@ enum SessionRecordCoding {
     }
 
     /// Fails only if a field is longer than its length prefix allows.
-    static func encode(_ record: SessionRecord) throws(SessionStoreError) -> [UInt8] {
+    static func encode(_ record: SessionRecord) throws(StoreError) -> [UInt8] {
         var writer = BinaryWriter(capacity: 120 + record.data.count + (record.userID?.utf8.count ?? 0))
         writer.append(format)
         writer.appendRaw(record.key.bytes)
@@ -75,7 +75,7 @@ enum SessionRecordCoding {
         return reader.readDate()
     }
 
-    static func decode(_ bytes: [UInt8]) throws(SessionStoreError) -> SessionRecord {
+    static func decode(_ bytes: [UInt8]) throws(StoreError) -> SessionRecord {
         var reader = BinaryReader(bytes)
         guard reader.readByte() == format,
               let keyBytes = reader.readRaw(count: SessionLookupKey.byteCount),

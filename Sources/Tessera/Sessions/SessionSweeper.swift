@@ -41,7 +41,7 @@ public struct SessionSweeper: Service {
     /// Sweeps once: deletes every record expired now, a batch at a time.
     /// Returns how many went.
     @discardableResult
-    public func sweep() async throws(SessionStoreError) -> Int {
+    public func sweep() async throws(StoreError) -> Int {
         let now = clock.now()
         var total = 0
         while true {

@@ -462,19 +462,19 @@ final class CountingStore: SessionStore, @unchecked Sendable {
 
     init(_ base: any SessionStore) { self.base = base }
 
-    func load(_ key: SessionLookupKey) async throws(SessionStoreError) -> SessionRecord? {
+    func load(_ key: SessionLookupKey) async throws(StoreError) -> SessionRecord? {
         lock.withLock { loadCount += 1 }
         return try await base.load(key)
     }
-    func insert(_ record: SessionRecord) async throws(SessionStoreError) { try await base.insert(record) }
-    func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(SessionStoreError) -> Bool {
+    func insert(_ record: SessionRecord) async throws(StoreError) { try await base.insert(record) }
+    func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(StoreError) -> Bool {
         try await base.update(record, replacing: oldKey, expectedVersion: expectedVersion)
     }
-    func delete(_ key: SessionLookupKey) async throws(SessionStoreError) { try await base.delete(key) }
-    func records(ofUser userID: String) async throws(SessionStoreError) -> [SessionRecord] { try await base.records(ofUser: userID) }
-    func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(SessionStoreError) -> Int {
+    func delete(_ key: SessionLookupKey) async throws(StoreError) { try await base.delete(key) }
+    func records(ofUser userID: String) async throws(StoreError) -> [SessionRecord] { try await base.records(ofUser: userID) }
+    func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(StoreError) -> Int {
         try await base.deleteRecords(ofUser: userID, except: kept)
     }
-    func deleteAllRecords() async throws(SessionStoreError) -> Int { try await base.deleteAllRecords() }
-    func deleteExpired(asOf now: Date, limit: Int) async throws(SessionStoreError) -> Int { try await base.deleteExpired(asOf: now, limit: limit) }
+    func deleteAllRecords() async throws(StoreError) -> Int { try await base.deleteAllRecords() }
+    func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int { try await base.deleteExpired(asOf: now, limit: limit) }
 }

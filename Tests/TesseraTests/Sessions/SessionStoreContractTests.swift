@@ -92,8 +92,8 @@ struct SessionStoreContractTests {
             try await store.insert(first)
             var second = Self.record(userID: "mallory", data: [9, 9])
             second.key = first.key
-            await #expect(throws: SessionStoreError.duplicateKey) { try await store.insert(second) }
-            await #expect(throws: SessionStoreError.duplicateKey) { try await store.insert(first) }
+            await #expect(throws: StoreError.duplicateKey) { try await store.insert(second) }
+            await #expect(throws: StoreError.duplicateKey) { try await store.insert(first) }
             #expect(try await store.load(first.key) == first)
             #expect(try await store.records(ofUser: "mallory").isEmpty)
             #expect(try await store.records(ofUser: "alice") == [first])
@@ -206,7 +206,7 @@ struct SessionStoreContractTests {
                 let written = try await store.update(hijack, replacing: mine.key, expectedVersion: 1)
                 #expect(written == false)
             } catch {
-                #expect((error as? SessionStoreError) == .duplicateKey)
+                #expect((error as? StoreError) == .duplicateKey)
             }
             #expect(try await store.load(mine.key) == mine)
             #expect(try await store.load(theirs.key) == theirs)
@@ -431,10 +431,10 @@ struct SessionStoreContractTests {
         }
         var tooLong = Self.sampleRecord
         tooLong.authenticationMethod = String(repeating: "m", count: 256)
-        #expect(throws: SessionStoreError.self) { try SessionRecordCoding.encode(tooLong) }
+        #expect(throws: StoreError.self) { try SessionRecordCoding.encode(tooLong) }
         tooLong = Self.sampleRecord
         tooLong.userID = String(repeating: "u", count: 65_536)
-        #expect(throws: SessionStoreError.self) { try SessionRecordCoding.encode(tooLong) }
+        #expect(throws: StoreError.self) { try SessionRecordCoding.encode(tooLong) }
     }
 
     @Test("SessionRecordCoding.decode survives 10 000 random byte arrays")
@@ -457,9 +457,9 @@ struct SessionStoreContractTests {
         let valid = try SessionRecordCoding.encode(Self.sampleRecord)
         #expect(try SessionRecordCoding.decode(valid) == Self.sampleRecord)
         for length in 0..<valid.count {
-            #expect(throws: SessionStoreError.self) { try SessionRecordCoding.decode(Array(valid.prefix(length))) }
+            #expect(throws: StoreError.self) { try SessionRecordCoding.decode(Array(valid.prefix(length))) }
         }
-        #expect(throws: SessionStoreError.self) { try SessionRecordCoding.decode(valid + [0]) }
+        #expect(throws: StoreError.self) { try SessionRecordCoding.decode(valid + [0]) }
 
         let flagsOffset = 1 + 32 + 16 + 8 + 8 * 3
         for position in valid.indices {

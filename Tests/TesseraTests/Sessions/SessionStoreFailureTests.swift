@@ -92,7 +92,7 @@ struct SessionStoreFailureTests {
 
     @Test("A PostgreSQL URL error never repeats the password")
     func postgresURLErrorsHideThePassword() {
-        #expect(throws: SessionStoreError.self) { try PostgresStorage.configuration(url: "mysql://u:hunter2@h/db") }
+        #expect(throws: StoreError.self) { try PostgresStorage.configuration(url: "mysql://u:hunter2@h/db") }
         do {
             _ = try PostgresStorage.configuration(url: "postgres://u:hunter2@h/db?sslmode=bogus")
         } catch {
@@ -129,15 +129,15 @@ struct SessionStoreFailureTests {
 
 /// A backend that is down.
 struct UnreachableStore: SessionStore, RevocationEpochStore {
-    static let failure = SessionStoreError.unavailable("connection refused")
-    func load(_ key: SessionLookupKey) async throws(SessionStoreError) -> SessionRecord? { throw Self.failure }
-    func insert(_ record: SessionRecord) async throws(SessionStoreError) { throw Self.failure }
-    func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(SessionStoreError) -> Bool { throw Self.failure }
-    func delete(_ key: SessionLookupKey) async throws(SessionStoreError) { throw Self.failure }
-    func records(ofUser userID: String) async throws(SessionStoreError) -> [SessionRecord] { throw Self.failure }
-    func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(SessionStoreError) -> Int { throw Self.failure }
-    func deleteAllRecords() async throws(SessionStoreError) -> Int { throw Self.failure }
-    func deleteExpired(asOf now: Date, limit: Int) async throws(SessionStoreError) -> Int { throw Self.failure }
-    func epoch(of subject: String) async throws(SessionStoreError) -> Int64 { throw Self.failure }
-    func advanceEpoch(of subject: String) async throws(SessionStoreError) -> Int64 { throw Self.failure }
+    static let failure = StoreError.unavailable("connection refused")
+    func load(_ key: SessionLookupKey) async throws(StoreError) -> SessionRecord? { throw Self.failure }
+    func insert(_ record: SessionRecord) async throws(StoreError) { throw Self.failure }
+    func update(_ record: SessionRecord, replacing oldKey: SessionLookupKey, expectedVersion: Int64) async throws(StoreError) -> Bool { throw Self.failure }
+    func delete(_ key: SessionLookupKey) async throws(StoreError) { throw Self.failure }
+    func records(ofUser userID: String) async throws(StoreError) -> [SessionRecord] { throw Self.failure }
+    func deleteRecords(ofUser userID: String, except kept: SessionLookupKey?) async throws(StoreError) -> Int { throw Self.failure }
+    func deleteAllRecords() async throws(StoreError) -> Int { throw Self.failure }
+    func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int { throw Self.failure }
+    func epoch(of subject: String) async throws(StoreError) -> Int64 { throw Self.failure }
+    func advanceEpoch(of subject: String) async throws(StoreError) -> Int64 { throw Self.failure }
 }
