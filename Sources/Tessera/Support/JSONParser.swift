@@ -8,6 +8,9 @@ public struct JSONParser {
         case invalidSyntax(offset: Int)
         case tooDeep
         case invalidUTF8
+        /// An object names the same member twice and the caller asked for
+        /// that to be refused (JWS headers and claims, RFC 7515 §5.2).
+        case duplicateMember
     }
 
     /// The deepest nesting accepted.
@@ -16,12 +19,21 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    private let rejectsDuplicateMembers: Bool
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], rejectsDuplicateMembers: Bool) {
+        self.bytes = bytes
+        self.rejectsDuplicateMembers = rejectsDuplicateMembers
+    }
 
     /// Parses one JSON document (surrounding whitespace allowed).
-    public static func parse<Bytes: Collection>(_ input: Bytes) throws(Error) -> JSONValue where Bytes.Element == UInt8 {
-        var parser = JSONParser(bytes: Array(input))
+    ///
+    /// A repeated object member keeps its last value, as Python does, unless
+    /// `rejectingDuplicateMembers` is set; then it throws ``Error/duplicateMember``.
+    public static func parse<Bytes: Collection>(
+        _ input: Bytes, rejectingDuplicateMembers: Bool = false
+    ) throws(Error) -> JSONValue where Bytes.Element == UInt8 {
+        var parser = JSONParser(bytes: Array(input), rejectsDuplicateMembers: rejectingDuplicateMembers)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -91,6 +103,7 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             if let existing = indexByKey[key] {
+                if rejectsDuplicateMembers { throw .duplicateMember }
                 members[existing].1 = value
             } else {
                 indexByKey[key] = members.count

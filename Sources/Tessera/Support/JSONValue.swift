@@ -52,6 +52,12 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The text when this is a string.
+    /// The value as a 64-bit integer, if it is an integer that fits.
+    public var int64Value: Int64? {
+        if case .integer(let digits) = self { return Int64(digits) }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
