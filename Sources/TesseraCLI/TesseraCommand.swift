@@ -5,11 +5,11 @@ import Foundation
 struct TesseraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tessera",
-        abstract: "Web authentication and sessions: signed and sealed cookies, key rings, Python-format compatibility.",
+        abstract: "Web authentication and sessions: signed and sealed cookies, key rings, JWTs, Python-format compatibility.",
         discussion: """
         Exit status: 0 on success, 1 when a token is rejected or an operation fails, 2 for usage errors.
         """,
-        subcommands: [KeygenCommand.self, CookieCommand.self, BenchCommand.self]
+        subcommands: [KeygenCommand.self, CookieCommand.self, JWTCommand.self, BenchCommand.self]
     )
 }
 

@@ -174,7 +174,7 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
         }
     }
 
-    private static func addRSA(_ key: some RSAKey, algorithm: JWSAlgorithm, to collection: JWTKeyCollection, kid: JWKIdentifier) async {
+    static func addRSA(_ key: some RSAKey, algorithm: JWSAlgorithm, to collection: JWTKeyCollection, kid: JWKIdentifier) async {
         let digest: DigestAlgorithm = switch algorithm {
         case .rs384, .ps384: .sha384
         case .rs512, .ps512: .sha512
@@ -187,6 +187,20 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Registers a jwt-kit key under `id` and binds the resulting signer to `algorithm`.
+    static func assemble(
+        id: String, algorithm: JWSAlgorithm, issuer: String?, canSign: Bool, publicJWK: JSONValue?,
+        register: (JWTKeyCollection, JWKIdentifier) async -> Void
+    ) async throws(JWTKeyError) -> JWTVerificationKey {
+        try checkID(id)
+        let collection = JWTKeyCollection()
+        await register(collection, JWKIdentifier(string: id))
+        return JWTVerificationKey(
+            id: id, algorithm: algorithm, issuer: issuer, canSign: canSign,
+            publicJWK: publicJWK.map { withMetadata($0, id: id, algorithm: algorithm) },
+            signer: try await signer(of: collection, id: id, algorithm: algorithm))
+    }
+
     private static func signer(of collection: JWTKeyCollection, id: String, algorithm: JWSAlgorithm) async throws(JWTKeyError) -> any JWTAlgorithm {
         do {
             return try await collection.getKey(for: JWKIdentifier(string: id), alg: algorithm.rawValue)
@@ -195,12 +209,12 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
         }
     }
 
-    private static func ecJWK(_ parameters: ECDSAParameters?, curve: String) -> JSONValue? {
+    static func ecJWK(_ parameters: ECDSAParameters?, curve: String) -> JSONValue? {
         guard let parameters else { return nil }
         return .object([("kty", .string("EC")), ("crv", .string(curve)), ("x", .string(parameters.x)), ("y", .string(parameters.y))])
     }
 
-    private static func okpJWK(_ raw: Data) -> JSONValue {
+    static func okpJWK(_ raw: Data) -> JSONValue {
         .object([("kty", .string("OKP")), ("crv", .string("Ed25519")), ("x", .string(Base64.urlSafeEncode(Array(raw))))])
     }
 
