@@ -1,52 +1,21 @@
 import Foundation
 import Testing
 
-/// Runs the built `tessera` executable, as a user would. `scripts/test.sh`
-/// builds it first; `TESSERA_BIN` may point elsewhere.
+/// Runs the built `tessera` executable, as a user would.
 @Suite(.serialized) struct TesseraCLITests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    let cli = TesseraProcess()
+    var directory: URL { cli.directory }
+
+    func run(_ arguments: String...) throws -> TesseraProcess.Run {
+        try cli.run(arguments: arguments)
     }
 
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["TESSERA_BIN"], !path.isEmpty { return path }
-        return Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/tessera").path
-    }()
-
-    let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-cli-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
-
-    func run(_ arguments: String...) throws -> Run {
-        try run(arguments: arguments)
-    }
-
-    func run(arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "TESSERA_KEY_RING")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .newlines),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    func run(arguments: [String]) throws -> TesseraProcess.Run {
+        try cli.run(arguments: arguments)
     }
 
     @Test func binaryIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build it first: swift build (scripts/test.sh does)")
+        #expect(FileManager.default.isExecutableFile(atPath: TesseraProcess.binary), "build it first: swift build (scripts/test.sh does)")
     }
 
     @Test func keygenWritesAnOwnerOnlyRing() throws {
