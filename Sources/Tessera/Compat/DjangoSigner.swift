@@ -85,37 +85,3 @@ public struct DjangoSigner: Sendable {
         return .valid(Verified(value: String(verified.value[..<range.lowerBound]), issuedAt: issued))
     }
 }
-
-/// Django's base62 (`django.core.signing.b62_encode/b62_decode`).
-enum Base62 {
-    static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-
-    static func encode(_ value: Int64) -> String {
-        if value == 0 { return "0" }
-        var remaining = value.magnitude
-        var digits: [UInt8] = []
-        while remaining > 0 {
-            digits.append(alphabet[Int(remaining % 62)])
-            remaining /= 62
-        }
-        return (value < 0 ? "-" : "") + String(decoding: digits.reversed(), as: UTF8.self)
-    }
-
-    static func decode<Text: StringProtocol>(_ text: Text) -> Int64? {
-        var utf8 = text.utf8[...]
-        var sign: Int64 = 1
-        if utf8.first == UInt8(ascii: "-") {
-            sign = -1
-            utf8 = utf8.dropFirst()
-        }
-        var value: Int64 = 0
-        for byte in utf8 {
-            guard let digit = alphabet.firstIndex(of: byte) else { return nil }
-            let (product, overflow1) = value.multipliedReportingOverflow(by: 62)
-            let (sum, overflow2) = product.addingReportingOverflow(Int64(digit))
-            if overflow1 || overflow2 { return nil }
-            value = sum
-        }
-        return sign * value
-    }
-}

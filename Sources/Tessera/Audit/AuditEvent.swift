@@ -1,0 +1,77 @@
+/// A security-relevant event. Events carry identifiers (user IDs, key
+/// identifiers, token families, reason codes), never a secret, password,
+/// token or session ID.
+public enum AuditEvent: Sendable, Equatable {
+    /// A login succeeded.
+    case loginSucceeded(userID: String, method: String)
+    /// A login failed. `reason` is a code (`unknown_user`, `wrong_password`, …);
+    /// the attempted account name is not logged, since users type passwords into it.
+    case loginFailed(reason: String)
+    /// A login was refused by throttling.
+    case loginThrottled(retryAfter: Int)
+    /// A user logged out.
+    case loggedOut(userID: String)
+    /// A session's ID was rotated (login, step-up, privilege change).
+    case sessionRotated(userID: String?)
+    /// Sessions were revoked.
+    case sessionsRevoked(userID: String?, count: Int)
+    /// A rotated refresh token was used again; its family was revoked.
+    case refreshTokenReuseDetected(userID: String, familyID: String)
+    /// An access token was revoked by `jti`.
+    case accessTokenRevoked(userID: String?)
+    /// An API key was created.
+    case apiKeyCreated(owner: String, keyID: String)
+    /// An API key was revoked.
+    case apiKeyRevoked(owner: String, keyID: String)
+    /// A signing key was added to or retired from a key ring.
+    case signingKeyChanged(keyID: String, added: Bool)
+    /// A request was refused by CSRF protection. `code` says which check failed.
+    case csrfRejected(code: String)
+    /// A password was re-hashed to the current scheme on login.
+    case passwordRehashed(userID: String)
+
+    /// The event's stable name: the `event` field of the log line and the metric dimension.
+    public var name: String {
+        switch self {
+        case .loginSucceeded: "login.succeeded"
+        case .loginFailed: "login.failed"
+        case .loginThrottled: "login.throttled"
+        case .loggedOut: "logout"
+        case .sessionRotated: "session.rotated"
+        case .sessionsRevoked: "session.revoked"
+        case .refreshTokenReuseDetected: "refresh_token.reuse_detected"
+        case .accessTokenRevoked: "access_token.revoked"
+        case .apiKeyCreated: "api_key.created"
+        case .apiKeyRevoked: "api_key.revoked"
+        case .signingKeyChanged: "signing_key.changed"
+        case .csrfRejected: "csrf.rejected"
+        case .passwordRehashed: "password.rehashed"
+        }
+    }
+
+    /// The fields logged with the event.
+    public var fields: [(String, String)] {
+        switch self {
+        case .loginSucceeded(let user, let method): [("user", user), ("method", method)]
+        case .loginFailed(let reason): [("reason", reason)]
+        case .loginThrottled(let retryAfter): [("retry_after", String(retryAfter))]
+        case .loggedOut(let user): [("user", user)]
+        case .sessionRotated(let user): user.map { [("user", $0)] } ?? []
+        case .sessionsRevoked(let user, let count): (user.map { [("user", $0)] } ?? []) + [("count", String(count))]
+        case .refreshTokenReuseDetected(let user, let family): [("user", user), ("family", family)]
+        case .accessTokenRevoked(let user): user.map { [("user", $0)] } ?? []
+        case .apiKeyCreated(let owner, let key), .apiKeyRevoked(let owner, let key): [("user", owner), ("key", key)]
+        case .signingKeyChanged(let key, let added): [("key", key), ("change", added ? "added" : "retired")]
+        case .csrfRejected(let code): [("code", code)]
+        case .passwordRehashed(let user): [("user", user)]
+        }
+    }
+
+    /// Failures and detections are warnings; the rest is routine.
+    public var isWarning: Bool {
+        switch self {
+        case .loginFailed, .loginThrottled, .refreshTokenReuseDetected, .csrfRejected: true
+        default: false
+        }
+    }
+}
