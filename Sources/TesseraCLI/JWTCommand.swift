@@ -89,7 +89,8 @@ struct JWTVerifyCommand: AsyncParsableCommand {
             let verified = try verifier.verify(token.trimmingCharacters(in: .whitespacesAndNewlines))
             print(JSONWriter(ensureASCII: false).string(verified.claims))
         } catch {
-            throw CommandFailure("invalid token: \(error) [\(error.code)]")
+            printError("rejected: \(error) [\(error.code)]")
+            throw ExitCode.failure
         }
     }
 }
