@@ -8,8 +8,8 @@ extension JWTVerificationKey {
     /// for EC and OKP.
     ///
     /// The algorithm is the JWK's `alg`, else `algorithm`, else the only
-    /// one the key type allows (`RS256` for RSA, `HS256` for oct); when both
-    /// are given they must agree. A JWK whose `use` is not `sig`, or whose
+    /// one the key type allows (`RS256` for RSA, `HS256` for oct). A
+    /// verifier's allow-list then decides which keys are usable. A JWK whose `use` is not `sig`, or whose
     /// `key_ops` lacks `verify`/`sign`, is refused. Its `kid` becomes the
     /// key id (`default` when absent).
     public static func jwk(_ jwk: JSONValue, algorithm: JWSAlgorithm? = nil, issuer: String? = nil) async throws(JWTKeyError) -> JWTVerificationKey {
@@ -25,9 +25,6 @@ extension JWTVerificationKey {
                 throw .unsupportedAlgorithm(name.stringValue ?? "(not a string)")
             }
             declared = parsed
-        }
-        if let declared, let algorithm, declared != algorithm {
-            throw .invalidConfiguration("the JWK says \"alg\": \"\(declared)\" but \(algorithm) was asked for")
         }
         let id = jwk["kid"]?.stringValue ?? "default"
         let member = { (name: String) throws(JWTKeyError) -> String in
@@ -111,7 +108,7 @@ extension JWTVerificationKey {
 
 extension JWTKeySet {
     /// Keys from JWK JSON text: one JWK, or a JWK Set (`{"keys": [...]}`).
-    /// `algorithm`, when given, applies to keys that carry no `alg`.
+    /// `algorithm`, when given, is the algorithm of keys that carry no `alg`.
     public static func parse(jwkJSON text: String, algorithm: JWSAlgorithm? = nil, issuer: String? = nil) async throws(JWTKeyError) -> JWTKeySet {
         let document: JSONValue
         do { document = try JSONParser.parse(Array(text.utf8), rejectingDuplicateMembers: true) } catch {
