@@ -111,9 +111,12 @@ public struct PasswordHasher: PasswordHashing {
     }
 
     /// Checks `password` against an already parsed hash.
+    ///
+    /// The cases of ``PasswordHash`` can be built by hand, around the
+    /// parser's bounds, so the value goes through the parser once more
+    /// (an unbounded iteration count must not reach the thread pool).
     public func verify(_ password: String, against hash: PasswordHash) async throws(PasswordError) -> PasswordVerification {
-        try checkLength(password)
-        return try await verifyChecked(password, against: hash)
+        try await verify(password, against: hash.encoded)
     }
 
     /// One scrypt derivation with the current parameters, as for a user
@@ -159,8 +162,9 @@ public struct PasswordHasher: PasswordHashing {
             }
             // The C code knows `$2a$` and `$2b$`; `$2y$` is the same algorithm as `$2b$`.
             let cHash = PasswordHash.bcrypt(variant == .y ? .b : variant, cost: cost, saltAndHash: saltAndHash).encoded
-            // Its final comparison is memcmp, not constant-time; it compares
-            // hash outputs that the attacker cannot choose without the salt.
+            // Its final comparison is memcmp, not constant-time. What it
+            // compares is the bcrypt output for the guess; steering that
+            // byte by byte would need the salt and a preimage attack.
             let matched = try await offload { () throws(PasswordError) in
                 kdf.bcryptVerify(password: password, hash: cHash)
             }

@@ -423,3 +423,29 @@ struct PasswordHasherTests {
         #expect(PasswordError.tooLongForBcrypt.description.contains("72"))
     }
 }
+
+/// Hand-built ``PasswordHash`` values go through the same bounds as parsed ones.
+@Suite("Credentials: PasswordHasher with hand-built hashes")
+struct PasswordHasherBuiltHashTests {
+    @Test func test_CS_P7_handBuiltHashesObeyTheParserBounds() async throws {
+        let kdf = CountingPasswordKDF()
+        let hasher = PasswordTestSupport.hasher(kdf: kdf)
+        let hostile: [PasswordHash] = [
+            .djangoPBKDF2SHA256(iterations: 4_000_000_000, salt: "salt", hash: Array(repeating: 0, count: 32)),
+            .djangoPBKDF2SHA256(iterations: 1000, salt: "with$dollar", hash: Array(repeating: 0, count: 32)),
+            .djangoPBKDF2SHA256(iterations: 1000, salt: "salt", hash: []),
+            .scrypt(PasswordTestSupport.tiny, salt: [], hash: []),
+            .scrypt(PasswordTestSupport.tiny, salt: Array(repeating: 1, count: 16), hash: Array(repeating: 0, count: 4096)),
+            .bcrypt(.b, cost: 31, saltAndHash: String(PasswordVectors.bcrypt2b.dropFirst(7))),
+            .bcrypt(.b, cost: 4, saltAndHash: "short"),
+        ]
+        for hash in hostile {
+            await #expect(throws: PasswordError.self) { _ = try await hasher.verify("password", against: hash) }
+        }
+        // Each refusal cost one tiny dummy derivation and nothing else.
+        #expect(kdf.kinds == Array(repeating: .scrypt(PasswordTestSupport.tiny), count: hostile.count))
+        // A valid hand-built value verifies as its string would.
+        let parsed = try PasswordHash(parsing: PasswordVectors.django1000)
+        #expect(try await hasher.verify(PasswordVectors.django1000Password, against: parsed) == .match(needsRehash: true))
+    }
+}
