@@ -2,6 +2,21 @@ import PostgresNIO
 import Tessera
 
 /// The schema, as numbered migrations recorded in `tessera_schema_migrations`.
+///
+/// Migration 1 holds the session tables, migration 2 the credential tables:
+///
+/// - `tessera_api_keys`: one row per API key, keyed by its public `id`;
+///   `secret_hash` is the 32-byte SHA-256 of the secret (the key itself is
+///   never stored); `scopes` is a `text[]`.
+/// - `tessera_login_throttle`: one counter per 32-byte ``ThrottleKey`` hash;
+///   no user name or address is stored.
+/// - `tessera_refresh_tokens`: one row per refresh token, keyed by its
+///   32-byte SHA-256, with indexes by family, by user and by expiry.
+/// - `tessera_token_deny_list`: one row per denied token ID (`jti`) with the
+///   date it may be forgotten.
+///
+/// Every date is a `double precision` number of seconds since 1970, like
+/// the session tables.
 enum PostgresSchema {
     /// An arbitrary constant naming Tessera's advisory lock.
     static let migrationLock: Int64 = 0x7465_7373_6572_61
@@ -28,9 +43,56 @@ enum PostgresSchema {
             "CREATE INDEX tessera_sessions_by_expiry ON tessera_sessions (expires_at)",
             "CREATE TABLE tessera_revocation_epochs (subject text PRIMARY KEY, epoch bigint NOT NULL)",
         ],
+        [
+            """
+            CREATE TABLE tessera_api_keys (
+                id text PRIMARY KEY,
+                secret_hash bytea NOT NULL,
+                name text NOT NULL,
+                owner text NOT NULL,
+                scopes text[] NOT NULL,
+                created_at double precision NOT NULL,
+                expires_at double precision,
+                last_used_at double precision,
+                revoked_at double precision
+            )
+            """,
+            #"CREATE INDEX tessera_api_keys_by_owner ON tessera_api_keys (owner, created_at, id COLLATE "C")"#,
+            "CREATE INDEX tessera_api_keys_by_expiry ON tessera_api_keys (expires_at) WHERE expires_at IS NOT NULL",
+            "CREATE INDEX tessera_api_keys_by_revocation ON tessera_api_keys (revoked_at) WHERE revoked_at IS NOT NULL",
+            """
+            CREATE TABLE tessera_login_throttle (
+                key bytea PRIMARY KEY,
+                failures bigint NOT NULL,
+                last_failure_at double precision NOT NULL
+            )
+            """,
+            "CREATE INDEX tessera_login_throttle_by_last_failure ON tessera_login_throttle (last_failure_at)",
+            """
+            CREATE TABLE tessera_refresh_tokens (
+                token_hash bytea PRIMARY KEY,
+                family_id text NOT NULL,
+                user_id text NOT NULL,
+                generation bigint NOT NULL,
+                scope text NOT NULL,
+                issued_at double precision NOT NULL,
+                expires_at double precision NOT NULL,
+                family_expires_at double precision NOT NULL,
+                rotated_at double precision
+            )
+            """,
+            "CREATE INDEX tessera_refresh_tokens_by_family ON tessera_refresh_tokens (family_id)",
+            "CREATE INDEX tessera_refresh_tokens_by_user ON tessera_refresh_tokens (user_id)",
+            "CREATE INDEX tessera_refresh_tokens_by_expiry ON tessera_refresh_tokens (expires_at)",
+            "CREATE TABLE tessera_token_deny_list (token_id text PRIMARY KEY, denied_until double precision NOT NULL)",
+            "CREATE INDEX tessera_token_deny_list_by_expiry ON tessera_token_deny_list (denied_until)",
+        ],
     ]
 
-    static func migrate(_ executor: PostgresExecutor) async throws(StoreError) {
+    /// Applies the migrations the database has not seen, up to `target`
+    /// (all of them unless a test asks for an older schema), in one
+    /// transaction under the advisory lock.
+    static func migrate(_ executor: PostgresExecutor, upTo target: Int = migrations.count) async throws(StoreError) {
         let logger = executor.logger
         try await executor.run("migrate the schema") { client in
             try await client.withTransaction(logger: logger) { connection in
@@ -48,7 +110,7 @@ enum PostgresSchema {
                         "the database has schema version \(applied), newer than this Tessera knows (\(migrations.count)); upgrade Tessera"
                     )
                 }
-                for (index, statements) in migrations.enumerated() where index >= applied {
+                for (index, statements) in migrations.enumerated().prefix(target) where index >= applied {
                     for statement in statements { try await connection.query(statement, logger: logger) }
                     try await connection.query("INSERT INTO tessera_schema_migrations (version) VALUES (\(index + 1))", logger: logger)
                 }

@@ -16,6 +16,7 @@ import Tessera
 /// ```swift
 /// let storage = try PostgresStorage(url: "postgres://app:secret@db:5432/app?sslmode=require")
 /// let sessions = SessionManager(store: storage.sessions)
+/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList
 /// let group = ServiceGroup(services: [storage, server], logger: logger)
 /// try await storage.migrate()   // once the group runs
 /// ```
@@ -26,6 +27,14 @@ public final class PostgresStorage: Service, Sendable {
     public let sessions: PostgresSessionStore
     /// The revocation epochs over this database (for sealed-cookie sessions).
     public let revocationEpochs: PostgresRevocationEpochStore
+    /// The API key records over this database (hashes only, never keys).
+    public let apiKeys: PostgresAPIKeyStore
+    /// The login-throttling counters over this database, shared by every app server.
+    public let loginThrottle: PostgresLoginThrottleStore
+    /// The refresh-token records over this database (hashes only, never tokens).
+    public let refreshTokens: PostgresRefreshTokenStore
+    /// The deny-list of token IDs over this database.
+    public let tokenDenyList: PostgresTokenDenyList
     let executor: PostgresExecutor
 
     /// Creates storage over a client configuration. Each store call fails
@@ -36,6 +45,10 @@ public final class PostgresStorage: Service, Sendable {
         executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger)
         sessions = PostgresSessionStore(executor: executor)
         revocationEpochs = PostgresRevocationEpochStore(executor: executor)
+        apiKeys = PostgresAPIKeyStore(executor: executor)
+        loginThrottle = PostgresLoginThrottleStore(executor: executor)
+        refreshTokens = PostgresRefreshTokenStore(executor: executor)
+        tokenDenyList = PostgresTokenDenyList(executor: executor)
     }
 
     /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).
@@ -87,5 +100,11 @@ public final class PostgresStorage: Service, Sendable {
     /// Creates or upgrades Tessera's tables. Safe to call from many servers at once.
     public func migrate() async throws(StoreError) {
         try await PostgresSchema.migrate(executor)
+    }
+
+    /// Applies the migrations only up to `schemaVersion`: how tests make a
+    /// database as an older Tessera left it.
+    func migrate(upTo schemaVersion: Int) async throws(StoreError) {
+        try await PostgresSchema.migrate(executor, upTo: schemaVersion)
     }
 }

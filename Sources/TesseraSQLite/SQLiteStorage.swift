@@ -13,6 +13,7 @@ import Tessera
 /// ```swift
 /// let storage = try await SQLiteStorage.open(path: "tessera.db")
 /// let sessions = SessionManager(store: storage.sessions)
+/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList
 /// ```
 public final class SQLiteStorage: Sendable {
     /// The default database file, relative to the working directory.
@@ -22,12 +23,24 @@ public final class SQLiteStorage: Sendable {
     public let sessions: SQLiteSessionStore
     /// The revocation epochs over this file (for sealed-cookie sessions).
     public let revocationEpochs: SQLiteRevocationEpochStore
+    /// The API key records over this file (hashes only, never keys).
+    public let apiKeys: SQLiteAPIKeyStore
+    /// The login-throttling counters over this file.
+    public let loginThrottle: SQLiteLoginThrottleStore
+    /// The refresh-token records over this file (hashes only, never tokens).
+    public let refreshTokens: SQLiteRefreshTokenStore
+    /// The deny-list of token IDs over this file.
+    public let tokenDenyList: SQLiteTokenDenyList
     let connection: SQLiteConnection
 
     private init(connection: SQLiteConnection) {
         self.connection = connection
         self.sessions = SQLiteSessionStore(connection: connection)
         self.revocationEpochs = SQLiteRevocationEpochStore(connection: connection)
+        self.apiKeys = SQLiteAPIKeyStore(connection: connection)
+        self.loginThrottle = SQLiteLoginThrottleStore(connection: connection)
+        self.refreshTokens = SQLiteRefreshTokenStore(connection: connection)
+        self.tokenDenyList = SQLiteTokenDenyList(connection: connection)
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it;
@@ -35,6 +48,12 @@ public final class SQLiteStorage: Sendable {
     /// - Throws: ``StoreError/unavailable(_:)`` if the file can't be
     ///   opened or migrated.
     public static func open(path: String = defaultPath, logger: Logger = Logger(label: "tessera.sqlite")) async throws(StoreError) -> SQLiteStorage {
+        try await open(path: path, schemaVersion: SQLiteSchema.migrations.count, logger: logger)
+    }
+
+    /// Opens the database migrated only up to `schemaVersion`: how tests
+    /// make a file as an older Tessera left it.
+    static func open(path: String, schemaVersion: Int, logger: Logger = Logger(label: "tessera.sqlite")) async throws(StoreError) -> SQLiteStorage {
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         if path != ":memory:" { try await createPrivately(path) }
         let connection: SQLiteConnection
@@ -44,7 +63,7 @@ public final class SQLiteStorage: Sendable {
             throw SQLiteFailure.map(error, doing: "open \"\(SafeText.printable(path))\"")
         }
         do {
-            try await SQLiteSchema.migrate(connection)
+            try await SQLiteSchema.migrate(connection, upTo: schemaVersion)
         } catch {
             try? await connection.close()
             throw error

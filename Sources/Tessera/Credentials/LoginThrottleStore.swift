@@ -74,6 +74,10 @@ public protocol LoginThrottleStore: Sendable {
     /// Adds one failure at `date` to each of `keys` (starting again at one
     /// where the counter is absent or older than `cutoff`) and returns the
     /// new counters.
+    ///
+    /// A key listed twice is counted once: one failed attempt is one
+    /// failure. Concurrent calls from any number of servers must never lose
+    /// a failure (each call is an atomic read-modify-write per key).
     func recordFailure(for keys: [ThrottleKey], at date: Date, notBefore cutoff: Date) async throws(StoreError) -> [ThrottleKey: ThrottleCounter]
 
     /// Deletes the counters of `keys`.

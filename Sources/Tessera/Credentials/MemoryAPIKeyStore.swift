@@ -58,7 +58,7 @@ public final class MemoryAPIKeyStore: APIKeyStore {
         records.withLock { records in
             let doomed = records.values.lazy.filter { record in
                 (record.revokedAt.map { $0 <= cutoff } ?? false) || (record.expiresAt.map { $0 <= cutoff } ?? false)
-            }.prefix(limit).map(\.id)
+            }.prefix(max(limit, 0)).map(\.id)
             for id in doomed { records[id] = nil }
             return doomed.count
         }

@@ -31,7 +31,7 @@ public final class MemoryLoginThrottleStore: LoginThrottleStore {
     public func recordFailure(for keys: [ThrottleKey], at date: Date, notBefore cutoff: Date) async throws(StoreError) -> [ThrottleKey: ThrottleCounter] {
         counters.withLock { counters in
             var updated: [ThrottleKey: ThrottleCounter] = [:]
-            for key in keys {
+            for key in keys where updated[key] == nil {
                 var counter = ThrottleCounter(failures: 0, lastFailureAt: date)
                 if let existing = counters[key], existing.lastFailureAt >= cutoff { counter.failures = existing.failures }
                 counter.failures += 1
@@ -60,7 +60,7 @@ public final class MemoryLoginThrottleStore: LoginThrottleStore {
 
     public func deleteExpired(before cutoff: Date, limit: Int) async throws(StoreError) -> Int {
         counters.withLock { counters in
-            let doomed = counters.lazy.filter { $0.value.lastFailureAt < cutoff }.prefix(limit).map(\.key)
+            let doomed = counters.lazy.filter { $0.value.lastFailureAt < cutoff }.prefix(max(limit, 0)).map(\.key)
             for key in doomed { counters[key] = nil }
             return doomed.count
         }

@@ -50,7 +50,7 @@ public final class MemoryRefreshTokenStore: RefreshTokenStore {
 
     public func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int {
         records.withLock { records in
-            let doomed = records.lazy.filter { $0.value.expiresAt <= now }.prefix(limit).map(\.key)
+            let doomed = records.lazy.filter { $0.value.expiresAt <= now }.prefix(max(limit, 0)).map(\.key)
             for key in doomed { records[key] = nil }
             return doomed.count
         }

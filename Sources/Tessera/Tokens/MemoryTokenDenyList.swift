@@ -34,7 +34,7 @@ public final class MemoryTokenDenyList: TokenDenyList {
 
     public func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int {
         entries.withLock { entries in
-            let doomed = entries.lazy.filter { $0.value <= now }.prefix(limit).map(\.key)
+            let doomed = entries.lazy.filter { $0.value <= now }.prefix(max(limit, 0)).map(\.key)
             for key in doomed { entries[key] = nil }
             return doomed.count
         }

@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import SQLiteNIO
+import Testing
+@testable import Tessera
+@testable import TesseraPostgres
+@testable import TesseraSQLite
+
+/// Credential stores that are down or damaged fail with a typed error
+/// (503), never a silent "not found", and their schema upgrades in place.
+@Suite("Credential stores fail closed and upgrade in place")
+struct CredentialStoreFailureTests {
+    static let t0 = CredentialStoreConformanceTests.t0
+
+    /// One call of every method of every credential store, each reporting
+    /// how it ended. `secrets` collects what no error message may repeat.
+    static func everyCall(_ stores: CredentialStoresUnderTest) -> (calls: [(String, @Sendable () async throws(StoreError) -> Void)], secrets: [String]) {
+        let (key, secret) = CredentialStoreConformanceTests.apiKey(owner: "owner-\(UUID().uuidString)")
+        let token = CredentialStoreConformanceTests.refreshToken(family: "family-\(UUID().uuidString)", user: "user-\(UUID().uuidString)")
+        let throttleKey = ThrottleKey(.account, "account-\(UUID().uuidString)")
+        let jti = "jti-\(UUID().uuidString)"
+        let (apiKeys, throttle, refreshTokens, denyList) = (stores.apiKeys, stores.throttle, stores.refreshTokens, stores.denyList)
+        let t0 = Self.t0
+        let calls: [(String, @Sendable () async throws(StoreError) -> Void)] = [
+            ("apiKeys.insert", { () async throws(StoreError) in try await apiKeys.insert(key) }),
+            ("apiKeys.record", { () async throws(StoreError) in _ = try await apiKeys.record(id: key.id) }),
+            ("apiKeys.records", { () async throws(StoreError) in _ = try await apiKeys.records(ofOwner: key.owner) }),
+            ("apiKeys.revoke", { () async throws(StoreError) in _ = try await apiKeys.revoke(id: key.id, ofOwner: key.owner, at: t0) }),
+            ("apiKeys.revokeAll", { () async throws(StoreError) in _ = try await apiKeys.revokeAll(ofOwner: key.owner, at: t0) }),
+            ("apiKeys.recordUse", { () async throws(StoreError) in try await apiKeys.recordUse(id: key.id, at: t0) }),
+            ("apiKeys.deleteInactive", { () async throws(StoreError) in _ = try await apiKeys.deleteInactive(before: t0, limit: 10) }),
+            ("throttle.counters", { () async throws(StoreError) in _ = try await throttle.counters(for: [throttleKey], notBefore: t0) }),
+            ("throttle.recordFailure", { () async throws(StoreError) in _ = try await throttle.recordFailure(for: [throttleKey], at: t0, notBefore: t0) }),
+            ("throttle.reset", { () async throws(StoreError) in try await throttle.reset([throttleKey]) }),
+            ("throttle.deleteExpired", { () async throws(StoreError) in _ = try await throttle.deleteExpired(before: t0, limit: 10) }),
+            ("refreshTokens.insert", { () async throws(StoreError) in try await refreshTokens.insert(token) }),
+            ("refreshTokens.record", { () async throws(StoreError) in _ = try await refreshTokens.record(tokenHash: token.tokenHash) }),
+            ("refreshTokens.markRotated", { () async throws(StoreError) in _ = try await refreshTokens.markRotated(tokenHash: token.tokenHash, at: t0) }),
+            ("refreshTokens.deleteFamily", { () async throws(StoreError) in _ = try await refreshTokens.deleteFamily(token.familyID) }),
+            ("refreshTokens.deleteFamilies", { () async throws(StoreError) in _ = try await refreshTokens.deleteFamilies(ofUser: token.userID) }),
+            ("refreshTokens.deleteExpired", { () async throws(StoreError) in _ = try await refreshTokens.deleteExpired(asOf: t0, limit: 10) }),
+            ("tokenDenyList.deny", { () async throws(StoreError) in try await denyList.deny(jti, until: t0) }),
+            ("tokenDenyList.isDenied", { () async throws(StoreError) in _ = try await denyList.isDenied(jti, at: t0) }),
+            ("tokenDenyList.deleteExpired", { () async throws(StoreError) in _ = try await denyList.deleteExpired(asOf: t0, limit: 10) }),
+        ]
+        let secrets = [
+            key.id, key.owner, Hex.encode(secret), Hex.encode(key.secretHash), Hex.encode(token.tokenHash), token.familyID,
+            token.userID, Hex.encode(throttleKey.bytes), "account-", jti,
+        ]
+        return (calls, secrets)
+    }
+
+    /// Runs every call concurrently; returns each call's name and outcome.
+    static func outcomes(_ calls: [(String, @Sendable () async throws(StoreError) -> Void)]) async -> [(String, StoreError?)] {
+        await withTaskGroup(of: (String, StoreError?).self) { group in
+            for (name, call) in calls {
+                group.addTask {
+                    do throws(StoreError) {
+                        try await call()
+                        return (name, nil)
+                    } catch {
+                        return (name, error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test("test_ASVS_16_5_3: every method of every PostgreSQL credential store fails as unavailable, quickly, when the server is unreachable")
+    func test_ASVS_16_5_3_unreachablePostgresCredentialStoresAreUnavailable() async throws {
+        // Port 9 (discard) has no PostgreSQL behind it.
+        var quiet = Logger(label: "tessera.test.postgres")
+        quiet.logLevel = .critical
+        let storage = try PostgresStorage(
+            url: "postgres://nobody:secret-password@127.0.0.1:9/none?sslmode=disable", operationTimeout: .seconds(2), logger: quiet
+        )
+        let runner = Task { try await storage.run() }
+        defer { runner.cancel() }
+        let (calls, secrets) = Self.everyCall(CredentialStoresUnderTest(postgres: storage, schema: "none"))
+        let started = ContinuousClock.now
+        let outcomes = await Self.outcomes(calls)
+        // All 20 calls run at once against a 2 s deadline; the bound is
+        // generous because other suites may saturate the cooperative pool.
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(outcomes.count == 20)
+        for (name, outcome) in outcomes {
+            guard case .unavailable(let reason)? = outcome else {
+                Issue.record("\(name): expected unavailable, got \(String(describing: outcome))")
+                continue
+            }
+            for secret in secrets + ["secret-password"] {
+                #expect(!reason.contains(secret), "\(name) repeats a value in its message")
+            }
+        }
+    }
+
+    @Test("Every method of every SQLite credential store fails as unavailable once the database is closed")
+    func closedSQLiteCredentialStoresAreUnavailable() async throws {
+        try await withTemporarySQLiteFile { path in
+            let storage = try await SQLiteStorage.open(path: path)
+            await storage.close()
+            let (calls, secrets) = Self.everyCall(CredentialStoresUnderTest(sqlite: storage, path: path))
+            for (name, outcome) in await Self.outcomes(calls) {
+                guard case .unavailable(let reason)? = outcome else {
+                    Issue.record("\(name): expected unavailable, got \(String(describing: outcome))")
+                    continue
+                }
+                for secret in secrets { #expect(!reason.contains(secret), "\(name) repeats a value in its message") }
+            }
+        }
+    }
+
+    @Test("A damaged row reads as corruptRecord, never a trap or a default, and the message names no value", arguments: [StoreKind.sqlite, .postgres])
+    func damagedRowsAreCorruptRecords(kind: StoreKind) async throws {
+        try await withCredentialStores(kind) { stores in
+            let key = CredentialStoreConformanceTests.apiKey(owner: "alice-owner").record
+            let other = CredentialStoreConformanceTests.apiKey(owner: "bob-owner").record
+            let token = CredentialStoreConformanceTests.refreshToken(family: "family-xyz", user: "user-xyz")
+            let throttleKey = ThrottleKey(.account, "carol")
+            try await stores.apiKeys.insert(key)
+            try await stores.apiKeys.insert(other)
+            try await stores.refreshTokens.insert(token)
+            _ = try await stores.throttle.recordFailure(for: [throttleKey], at: Self.t0, notBefore: Self.t0)
+            switch kind {
+            case .sqlite:
+                try await stores.execute("UPDATE tessera_api_keys SET scopes = '{\"read\":true}' WHERE owner = 'alice-owner'")
+                try await stores.execute("UPDATE tessera_api_keys SET created_at = 'yesterday' WHERE owner = 'bob-owner'")
+                // A REAL too big for an integer: sqlite-nio's own accessor would trap on it.
+                try await stores.execute("UPDATE tessera_refresh_tokens SET generation = 1e300")
+                try await stores.execute("UPDATE tessera_login_throttle SET failures = 'many'")
+            default:
+                try await stores.execute("ALTER TABLE tessera_api_keys ALTER COLUMN created_at TYPE text USING 'yesterday'")
+                try await stores.execute("ALTER TABLE tessera_refresh_tokens ALTER COLUMN generation TYPE text USING 'many'")
+                try await stores.execute("ALTER TABLE tessera_login_throttle ALTER COLUMN failures TYPE text USING 'many'")
+            }
+            let secrets = [key.id, other.id, "alice-owner", "bob-owner", Hex.encode(key.secretHash), Hex.encode(token.tokenHash), "family-xyz", "user-xyz", Hex.encode(throttleKey.bytes)]
+            func expectCorrupt(_ what: String, _ body: () async throws(StoreError) -> Void) async {
+                do throws(StoreError) {
+                    try await body()
+                    Issue.record("\(what): a damaged row was read without an error")
+                } catch {
+                    guard case .corruptRecord(let reason) = error else {
+                        Issue.record("\(what): expected corruptRecord, got \(error)")
+                        return
+                    }
+                    for secret in secrets { #expect(!reason.contains(secret), "\(what) repeats a value in its message") }
+                }
+            }
+            await expectCorrupt("api key") { () async throws(StoreError) in _ = try await stores.apiKeys.record(id: key.id) }
+            await expectCorrupt("other api key") { () async throws(StoreError) in _ = try await stores.apiKeys.record(id: other.id) }
+            await expectCorrupt("owner's keys") { () async throws(StoreError) in _ = try await stores.apiKeys.records(ofOwner: "bob-owner") }
+            await expectCorrupt("refresh token") { () async throws(StoreError) in _ = try await stores.refreshTokens.record(tokenHash: token.tokenHash) }
+            await expectCorrupt("throttle counter") { () async throws(StoreError) in _ = try await stores.throttle.counters(for: [throttleKey], notBefore: Self.t0) }
+        }
+    }
+
+    // MARK: Upgrades
+
+    @Test("A SQLite file at schema version 1 (sessions only) is upgraded to version 2 in place, its sessions intact")
+    func sqliteVersion1FileUpgradesInPlace() async throws {
+        try await withTemporarySQLiteFile { path in
+            let session = SessionStoreContractTests.record(userID: "alice", data: [1, 2, 3, 0, 255], full: true)
+            let old = try await SQLiteStorage.open(path: path, schemaVersion: 1)
+            #expect(try await SQLiteSchema.version(old.connection) == 1)
+            #expect(try await Self.sqliteTables(old).contains("tessera_api_keys") == false)
+            try await old.sessions.insert(session)
+            #expect(try await old.revocationEpochs.advanceEpoch(of: "alice") == 1)
+            await old.close()
+
+            let upgraded = try await SQLiteStorage.open(path: path)
+            #expect(try await SQLiteSchema.version(upgraded.connection) == 2)
+            #expect(try await Self.sqliteTables(upgraded).isSuperset(of: [
+                "tessera_sessions", "tessera_revocation_epochs", "tessera_api_keys", "tessera_login_throttle",
+                "tessera_refresh_tokens", "tessera_token_deny_list",
+            ]))
+            #expect(try await upgraded.sessions.load(session.key) == session)
+            #expect(try await upgraded.revocationEpochs.epoch(of: "alice") == 1)
+            let key = CredentialStoreConformanceTests.apiKey().record
+            try await upgraded.apiKeys.insert(key)
+            #expect(try await upgraded.apiKeys.record(id: key.id) == key)
+            await upgraded.close()
+
+            // Opening again applies nothing twice.
+            let reopened = try await SQLiteStorage.open(path: path)
+            #expect(try await SQLiteSchema.version(reopened.connection) == 2)
+            #expect(try await reopened.sessions.load(session.key) == session)
+            #expect(try await reopened.apiKeys.record(id: key.id) == key)
+            await reopened.close()
+        }
+    }
+
+    @Test("Two SQLite connections opening a version-1 file at once upgrade it exactly once")
+    func sqliteConcurrentUpgrade() async throws {
+        try await withTemporarySQLiteFile { path in
+            let old = try await SQLiteStorage.open(path: path, schemaVersion: 1)
+            await old.close()
+            // Two, not more: every connection of a process shares sqlite-nio's
+            // thread pool, and one waiting for the lock holds a thread.
+            let storages = try await withThrowingTaskGroup(of: SQLiteStorage.self) { group in
+                for _ in 0..<2 { group.addTask { try await SQLiteStorage.open(path: path) } }
+                return try await group.reduce(into: [SQLiteStorage]()) { $0.append($1) }
+            }
+            for storage in storages {
+                #expect(try await SQLiteSchema.version(storage.connection) == 2)
+                await storage.close()
+            }
+        }
+    }
+
+    @Test("A SQLite file from a newer Tessera is refused as unavailable")
+    func sqliteNewerSchemaIsRefused() async throws {
+        try await withTemporarySQLiteFile { path in
+            let storage = try await SQLiteStorage.open(path: path)
+            _ = try await storage.connection.query("PRAGMA user_version = 99")
+            await storage.close()
+            await #expect(throws: StoreError.self) { _ = try await SQLiteStorage.open(path: path) }
+        }
+    }
+
+    @Test("A PostgreSQL schema at version 1 (sessions only) is upgraded to version 2 in place, its sessions intact")
+    func postgresVersion1SchemaUpgradesInPlace() async throws {
+        try await withEmptyPostgresSchema { schema in
+            try await withPostgresStorage(schema: schema) { storage in
+                let session = SessionStoreContractTests.record(userID: "alice", data: [1, 2, 3, 0, 255], full: true)
+                try await storage.migrate(upTo: 1)
+                #expect(try await Self.postgresVersion(storage) == 1)
+                try await storage.sessions.insert(session)
+                await #expect(throws: StoreError.self) { try await storage.apiKeys.insert(CredentialStoreConformanceTests.apiKey().record) }
+
+                try await storage.migrate()
+                #expect(try await Self.postgresVersion(storage) == 2)
+                #expect(try await storage.sessions.load(session.key) == session)
+                let key = CredentialStoreConformanceTests.apiKey().record
+                try await storage.apiKeys.insert(key)
+                #expect(try await storage.apiKeys.record(id: key.id) == key)
+                try await storage.migrate()  // nothing twice
+                #expect(try await Self.postgresVersion(storage) == 2)
+            }
+        }
+    }
+
+    static func sqliteTables(_ storage: SQLiteStorage) async throws -> Set<String> {
+        let rows = try await storage.connection.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return Set(rows.compactMap { $0.column("name")?.string })
+    }
+
+    static func postgresVersion(_ storage: PostgresStorage) async throws -> Int {
+        var version = 0
+        for try await applied in try await storage.client.query("SELECT max(version) FROM tessera_schema_migrations").decode(Int.self) {
+            version = applied
+        }
+        return version
+    }
+
+    /// Runs `body` with the name of a new, empty schema on the test server; drops it afterwards.
+    func withEmptyPostgresSchema(_ body: (String) async throws -> Void) async throws {
+        guard let url = TestPostgres.url else { throw TestPostgres.Missing() }
+        var quiet = Logger(label: "tessera.test.postgres")
+        quiet.logLevel = .error
+        let admin = try PostgresStorage(url: url, maximumConnections: 2, logger: quiet)
+        let schema = "tessera_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.client.run() }
+            defer { group.cancelAll() }
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+            do {
+                try await body(schema)
+                try await admin.client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+            } catch {
+                _ = try? await admin.client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+                throw error
+            }
+        }
+    }
+}
