@@ -95,8 +95,8 @@ struct CSRFPolicyTests {
         #expect(!CSRFRejection(.tokenMissing, configuration: hostile).message.contains("\r\n"))
     }
 
-    /// No message, description or dump contains a token or the secret.
-    @Test func rejectionsAndDescriptionsNeverShowTokensOrSecrets() throws {
+    /// CS-C2 "token never in logs": no message, description or dump contains a token or the secret.
+    @Test func test_CS_C2_tokenNeverInMessagesDescriptionsOrDumps() throws {
         var session = CSRFFixture.freshSession()
         let token = try CSRFTokens.token(for: &session)
         let secret = try #require(CSRFTokens.secret(in: session))
