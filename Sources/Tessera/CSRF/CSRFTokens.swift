@@ -44,7 +44,8 @@ public enum CSRFTokens {
     /// Replaces the session's secret with a new one, so every token
     /// rendered before stops verifying. Call it when a user signs in
     /// (Django's "CSRF token switched on login", CS-C9) and on any
-    /// privilege change, next to ``SessionManager/logIn(_:userID:method:)``.
+    /// privilege change; ``SessionManager/logIn(_:userID:method:)`` calls it
+    /// for you when the session holds a secret.
     /// - Throws: ``SessionError/valueCoding(key:reason:)`` if the session
     ///   can't store the secret.
     public static func rotate(in session: inout Session, random: RandomSource = .system) throws(SessionError) {

@@ -86,6 +86,9 @@ public struct SessionManager: Sendable {
     /// on save (ASVS 7.2.4). A different user signing in on the same
     /// browser starts from empty session data.
     ///
+    /// A CSRF secret the session holds is replaced, so tokens rendered
+    /// before sign-in stop verifying (login CSRF, CS-C9).
+    ///
     /// With ``SessionConfiguration/maximumSessionsPerUser`` set, this ends
     /// the user's oldest sessions to make room, or throws
     /// ``SessionError/tooManySessions(limit:)``, as the policy says.
@@ -115,6 +118,8 @@ public struct SessionManager: Sendable {
         session.pendingIdentity = Session.PendingIdentity(userID: userID, method: method, authenticatedAt: clock.now())
         session.rotationRequested = true
         session.ended = false
+        // Tokens rendered for the anonymous session stop working (CS-C9).
+        if CSRFTokens.secret(in: session) != nil { try CSRFTokens.rotate(in: &session) }
     }
 
     /// Records a fresh proof of identity (a step-up: the password asked
