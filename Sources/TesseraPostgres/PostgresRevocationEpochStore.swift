@@ -8,7 +8,10 @@ public struct PostgresRevocationEpochStore: RevocationEpochStore {
 
     public func epoch(of subject: String) async throws(StoreError) -> Int64 {
         let rows = try await executor.query("read a revocation epoch", "SELECT epoch FROM tessera_revocation_epochs WHERE subject = \(subject)")
-        return (try? rows.first?.decode(Int64.self)) ?? 0
+        guard let row = rows.first else { return 0 }
+        // A row that can't be read must not read as "never revoked" (fail closed).
+        guard let epoch = try? row.decode(Int64.self) else { throw .corruptRecord("a revocation epoch row could not be read") }
+        return epoch
     }
 
     public func advanceEpoch(of subject: String) async throws(StoreError) -> Int64 {
