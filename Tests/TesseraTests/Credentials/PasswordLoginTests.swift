@@ -164,3 +164,26 @@ final class CapturedLogs: Sendable {
         }
     }
 }
+
+/// Changing a password needs the current one (ASVS 6.2.2, 6.2.3).
+@Suite struct PasswordChangeTests {
+    let directory = MemoryCredentialDirectory()
+
+    @Test func test_ASVS_6_2_2_and_6_2_3_changeNeedsTheCurrentPassword() async throws {
+        let hasher = PasswordTestSupport.hasher()
+        let original = try await hasher.hash("correct horse battery")
+        directory.add(login: "alice", PasswordCredential(userID: "u-alice", passwordHash: original))
+        let login = PasswordLogin(hasher: hasher, directory: directory)
+        let policy = PasswordPolicy()
+        #expect(await login.changePassword(login: "alice", current: "not it at all", new: "a brand new secret", policy: policy, address: "a")
+                == .currentPasswordWrong)
+        #expect(directory.hash(of: "u-alice") == original, "a wrong current password changes nothing")
+        #expect(await login.changePassword(login: "alice", current: "correct horse battery", new: "short", policy: policy, address: "a")
+                == .rejected(.tooShort(minimumLength: 8)))
+        #expect(directory.hash(of: "u-alice") == original)
+        #expect(await login.changePassword(login: "alice", current: "correct horse battery", new: "a brand new secret", policy: policy, address: "a")
+                == .changed)
+        #expect(await login.attempt(login: "alice", password: "a brand new secret", address: "a") == .succeeded(userID: "u-alice"))
+        #expect(await login.attempt(login: "alice", password: "correct horse battery", address: "a") == .failed)
+    }
+}
