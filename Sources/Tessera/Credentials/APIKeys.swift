@@ -43,13 +43,19 @@ public struct APIKeys: Sendable {
     public let store: any APIKeyStore
     /// The least time between two "last used" writes for one key.
     public let lastUseWriteInterval: TimeInterval
+    /// Where key creations and revocations are recorded.
+    public let audit: AuditLog
     private let clock: any WallClock
     private let random: RandomSource
 
     /// API keys kept in `store`.
-    public init(store: any APIKeyStore, lastUseWriteInterval: TimeInterval = 60, clock: any WallClock = SystemWallClock(), random: RandomSource = .system) {
+    public init(
+        store: any APIKeyStore, lastUseWriteInterval: TimeInterval = 60, audit: AuditLog = AuditLog(),
+        clock: any WallClock = SystemWallClock(), random: RandomSource = .system
+    ) {
         self.store = store
         self.lastUseWriteInterval = lastUseWriteInterval
+        self.audit = audit
         self.clock = clock
         self.random = random
     }
@@ -64,6 +70,7 @@ public struct APIKeys: Sendable {
                 createdAt: now, expiresAt: lifetime.map { now.addingTimeInterval($0) })
             do {
                 try await store.insert(record)
+                audit.record(.apiKeyCreated(owner: owner, keyID: record.id))
                 return Created(key: key.text, record: record)
             } catch .duplicateKey {
                 continue
@@ -105,11 +112,15 @@ public struct APIKeys: Sendable {
 
     /// Revokes key `id` if it belongs to `owner`; `false` otherwise.
     public func revoke(id: String, ofOwner owner: String) async throws(StoreError) -> Bool {
-        try await store.revoke(id: id, ofOwner: owner, at: clock.now())
+        let revoked = try await store.revoke(id: id, ofOwner: owner, at: clock.now())
+        if revoked { audit.record(.apiKeyRevoked(owner: owner, keyID: id)) }
+        return revoked
     }
 
     /// Revokes every key of `owner`; returns how many.
     public func revokeAll(ofOwner owner: String) async throws(StoreError) -> Int {
-        try await store.revokeAll(ofOwner: owner, at: clock.now())
+        let count = try await store.revokeAll(ofOwner: owner, at: clock.now())
+        if count > 0 { audit.record(.apiKeyRevoked(owner: owner, keyID: "*")) }
+        return count
     }
 }

@@ -65,6 +65,8 @@ public struct RefreshTokens: Sendable {
     public let configuration: Configuration
     /// Where records live.
     public let store: any RefreshTokenStore
+    /// Where reuse detections are recorded.
+    public let audit: AuditLog
     private let successorKey: SymmetricKey
     private let clock: any WallClock
     private let random: RandomSource
@@ -72,10 +74,11 @@ public struct RefreshTokens: Sendable {
     /// Refresh tokens kept in `store`; successors are derived with a sub-key of `key`.
     public init(
         configuration: Configuration = Configuration(), store: any RefreshTokenStore, key: SecretKey,
-        clock: any WallClock = SystemWallClock(), random: RandomSource = .system
+        audit: AuditLog = AuditLog(), clock: any WallClock = SystemWallClock(), random: RandomSource = .system
     ) {
         self.configuration = configuration
         self.store = store
+        self.audit = audit
         self.successorKey = KeyDerivation.subKey(of: key, context: "refresh-tokens", purpose: KeyPurpose("refresh-successor"))
         self.clock = clock
         self.random = random
@@ -109,6 +112,7 @@ public struct RefreshTokens: Sendable {
                 return try await successor(of: token, record: rotated, now: now)
             }
             _ = try await store.deleteFamily(record.familyID)
+            audit.record(.refreshTokenReuseDetected(userID: record.userID, familyID: record.familyID))
             throw Failure.reuseDetected(familyID: record.familyID, userID: record.userID)
         } catch let failure as Failure {
             throw failure

@@ -120,3 +120,23 @@ struct FailingRefreshTokenStore: RefreshTokenStore {
     func deleteFamilies(ofUser userID: String) async throws(StoreError) -> Int { throw .unavailable("down") }
     func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int { throw .unavailable("down") }
 }
+
+/// Theft detection leaves an audit trail, with no token in it.
+@Suite struct RefreshTokenAuditTests {
+    @Test func reuseDetectionEmitsOneWarningWithoutTheToken() async throws {
+        let logs = CapturedLogs()
+        let clock = ManualWallClock()
+        let tokens = RefreshTokens(
+            configuration: .init(reuseGrace: 0), store: MemoryRefreshTokenStore(), key: SecretKey.generate(),
+            audit: AuditLog(logger: logs.logger), clock: clock)
+        let first = try await tokens.issue(userID: "alice")
+        _ = try await tokens.rotate(first.token)
+        clock.advance(by: 1)
+        _ = try? await tokens.rotate(first.token)
+        let events = logs.lines.filter { $0.metadata["event"] == "refresh_token.reuse_detected" }
+        #expect(events.count == 1)
+        #expect(events.first?.level == .warning)
+        #expect(events.first?.metadata["user"] == "alice" && events.first?.metadata["family"] == first.record.familyID)
+        #expect(!logs.lines.map(\.rendered).joined().contains(first.token))
+    }
+}
