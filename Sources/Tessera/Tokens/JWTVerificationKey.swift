@@ -60,11 +60,9 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
         case .hs512: .sha512
         default: .sha256
         }
-        let collection = JWTKeyCollection()
-        await collection.add(hmac: HMACKey(key: key), digestAlgorithm: digest, kid: JWKIdentifier(string: id))
-        return JWTVerificationKey(
-            id: id, algorithm: algorithm, issuer: issuer, canSign: true, publicJWK: nil,
-            signer: try await signer(of: collection, id: id, algorithm: algorithm))
+        return try await assemble(id: id, algorithm: algorithm, issuer: issuer, canSign: true, publicJWK: nil) {
+            await $0.add(hmac: HMACKey(key: key), digestAlgorithm: digest, kid: $1)
+        }
     }
 
     /// The HS256 key derived for JWTs from one entry of a key ring; its
@@ -79,74 +77,49 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
     public static func publicKey(
         pem: String, algorithm: JWSAlgorithm, id: String, issuer: String? = nil
     ) async throws(JWTKeyError) -> JWTVerificationKey {
-        try checkID(id)
-        let collection = JWTKeyCollection()
-        let kid = JWKIdentifier(string: id)
-        var jwk: JSONValue?
-        do {
-            switch algorithm {
-            case .es256:
-                let key = try ES256PublicKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-256")
-                await collection.add(ecdsa: key, kid: kid)
-            case .es384:
-                let key = try ES384PublicKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-384")
-                await collection.add(ecdsa: key, kid: kid)
-            case .es512:
-                let key = try ES512PublicKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-521")
-                await collection.add(ecdsa: key, kid: kid)
-            case .edDSA:
-                let key = try EdDSA.PublicKey(pem: pem)
-                jwk = okpJWK(key.rawRepresentation)
-                await collection.add(eddsa: key, kid: kid)
-            case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512:
-                let key = try Insecure.RSA.PublicKey(pem: pem)
-                await addRSA(key, algorithm: algorithm, to: collection, kid: kid)
-            case .hs256, .hs384, .hs512:
-                throw JWTKeyError.keyDoesNotMatchAlgorithm(algorithm)
-            }
-        } catch let error as JWTKeyError {
-            throw error
-        } catch {
-            throw .keyDoesNotMatchAlgorithm(algorithm)
-        }
-        return JWTVerificationKey(
-            id: id, algorithm: algorithm, issuer: issuer, canSign: false, publicJWK: jwk.map { withMetadata($0, id: id, algorithm: algorithm) },
-            signer: try await signer(of: collection, id: id, algorithm: algorithm))
+        try await fromPEM(pem, algorithm: algorithm, id: id, issuer: issuer, isPrivate: false)
     }
 
     /// A private key in PEM (`-----BEGIN PRIVATE KEY-----`): signs, and verifies with its public half.
     public static func privateKey(
         pem: String, algorithm: JWSAlgorithm, id: String, issuer: String? = nil
     ) async throws(JWTKeyError) -> JWTVerificationKey {
-        try checkID(id)
-        let collection = JWTKeyCollection()
-        let kid = JWKIdentifier(string: id)
-        var jwk: JSONValue?
+        try await fromPEM(pem, algorithm: algorithm, id: id, issuer: issuer, isPrivate: true)
+    }
+
+    private static func fromPEM(
+        _ pem: String, algorithm: JWSAlgorithm, id: String, issuer: String?, isPrivate: Bool
+    ) async throws(JWTKeyError) -> JWTVerificationKey {
+        func ecdsa(_ key: some ECDSAKey, _ parameters: ECDSAParameters?, curve: String) async throws(JWTKeyError) -> JWTVerificationKey {
+            try await assemble(id: id, algorithm: algorithm, issuer: issuer, canSign: isPrivate, publicJWK: ecJWK(parameters, curve: curve)) {
+                await $0.add(ecdsa: key, kid: $1)
+            }
+        }
+        func edDSA(_ key: some EdDSAKey, _ publicKey: EdDSA.PublicKey) async throws(JWTKeyError) -> JWTVerificationKey {
+            try await assemble(id: id, algorithm: algorithm, issuer: issuer, canSign: isPrivate, publicJWK: okpJWK(publicKey.rawRepresentation)) {
+                await $0.add(eddsa: key, kid: $1)
+            }
+        }
+        func rsa(_ key: some RSAKey) async throws(JWTKeyError) -> JWTVerificationKey {
+            try await assemble(id: id, algorithm: algorithm, issuer: issuer, canSign: isPrivate, publicJWK: nil) {
+                await addRSA(key, algorithm: algorithm, to: $0, kid: $1)
+            }
+        }
         do {
-            switch algorithm {
-            case .es256:
-                let key = try ES256PrivateKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-256")
-                await collection.add(ecdsa: key, kid: kid)
-            case .es384:
-                let key = try ES384PrivateKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-384")
-                await collection.add(ecdsa: key, kid: kid)
-            case .es512:
-                let key = try ES512PrivateKey(pem: pem)
-                jwk = ecJWK(key.parameters, curve: "P-521")
-                await collection.add(ecdsa: key, kid: kid)
-            case .edDSA:
-                let key = try EdDSA.PrivateKey(pem: pem)
-                jwk = okpJWK(key.publicKey.rawRepresentation)
-                await collection.add(eddsa: key, kid: kid)
-            case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512:
-                let key = try Insecure.RSA.PrivateKey(pem: pem)
-                await addRSA(key, algorithm: algorithm, to: collection, kid: kid)
-            case .hs256, .hs384, .hs512:
+            switch (algorithm, isPrivate) {
+            case (.es256, false): let key = try ES256PublicKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-256")
+            case (.es256, true): let key = try ES256PrivateKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-256")
+            case (.es384, false): let key = try ES384PublicKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-384")
+            case (.es384, true): let key = try ES384PrivateKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-384")
+            case (.es512, false): let key = try ES512PublicKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-521")
+            case (.es512, true): let key = try ES512PrivateKey(pem: pem); return try await ecdsa(key, key.parameters, curve: "P-521")
+            case (.edDSA, false): let key = try EdDSA.PublicKey(pem: pem); return try await edDSA(key, key)
+            case (.edDSA, true): let key = try EdDSA.PrivateKey(pem: pem); return try await edDSA(key, key.publicKey)
+            case (.rs256, false), (.rs384, false), (.rs512, false), (.ps256, false), (.ps384, false), (.ps512, false):
+                return try await rsa(try Insecure.RSA.PublicKey(pem: pem))
+            case (.rs256, true), (.rs384, true), (.rs512, true), (.ps256, true), (.ps384, true), (.ps512, true):
+                return try await rsa(try Insecure.RSA.PrivateKey(pem: pem))
+            case (.hs256, _), (.hs384, _), (.hs512, _):
                 throw JWTKeyError.keyDoesNotMatchAlgorithm(algorithm)
             }
         } catch let error as JWTKeyError {
@@ -154,9 +127,6 @@ public struct JWTVerificationKey: Sendable, CustomStringConvertible {
         } catch {
             throw .keyDoesNotMatchAlgorithm(algorithm)
         }
-        return JWTVerificationKey(
-            id: id, algorithm: algorithm, issuer: issuer, canSign: true, publicJWK: jwk.map { withMetadata($0, id: id, algorithm: algorithm) },
-            signer: try await signer(of: collection, id: id, algorithm: algorithm))
     }
 
     /// A new random signing key pair for ES256 or EdDSA, the asymmetric
