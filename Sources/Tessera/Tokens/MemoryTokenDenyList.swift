@@ -7,10 +7,13 @@ public final class MemoryTokenDenyList: TokenDenyList {
     /// after expired entries are cleared.
     public let capacity: Int
     private let entries = Mutex<[String: Date]>([:])
+    private let clock: any WallClock
 
-    /// Creates an empty deny-list holding at most `capacity` entries.
-    public init(capacity: Int = 1_000_000) {
+    /// Creates an empty deny-list holding at most `capacity` entries; `clock`
+    /// decides which entries have lapsed when room must be made.
+    public init(capacity: Int = 1_000_000, clock: any WallClock = SystemWallClock()) {
         self.capacity = capacity
+        self.clock = clock
     }
 
     public func deny(_ tokenID: String, until: Date) async throws(StoreError) {
@@ -20,7 +23,7 @@ public final class MemoryTokenDenyList: TokenDenyList {
                 return
             }
             if entries.count >= capacity {
-                let now = Date()
+                let now = clock.now()
                 entries = entries.filter { $0.value > now }
                 guard entries.count < capacity else { throw .capacityExceeded(limit: capacity) }
             }

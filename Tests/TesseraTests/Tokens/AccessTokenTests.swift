@@ -119,3 +119,18 @@ struct FailingDenyList: TokenDenyList {
     func isDenied(_ tokenID: String, at date: Date) async throws(StoreError) -> Bool { throw .unavailable("down") }
     func deleteExpired(asOf now: Date, limit: Int) async throws(StoreError) -> Int { throw .unavailable("down") }
 }
+
+/// The memory deny-list stays bounded and makes room only from lapsed entries.
+@Suite struct MemoryTokenDenyListTests {
+    @Test func aFullListRefusesUntilEntriesLapse() async throws {
+        let clock = ManualWallClock()
+        let list = MemoryTokenDenyList(capacity: 2, clock: clock)
+        try await list.deny("a", until: clock.now().addingTimeInterval(60))
+        try await list.deny("b", until: clock.now().addingTimeInterval(60))
+        await #expect(throws: StoreError.capacityExceeded(limit: 2)) { try await list.deny("c", until: clock.now().addingTimeInterval(60)) }
+        #expect(try await list.isDenied("a", at: clock.now()))
+        clock.advance(by: 61)
+        try await list.deny("c", until: clock.now().addingTimeInterval(60))
+        #expect(try await list.isDenied("c", at: clock.now()))
+    }
+}
