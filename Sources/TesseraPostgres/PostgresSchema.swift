@@ -18,8 +18,10 @@ import Tessera
 /// Every date is a `double precision` number of seconds since 1970, like
 /// the session tables.
 enum PostgresSchema {
-    /// An arbitrary constant naming Tessera's advisory lock.
-    static let migrationLock: Int64 = 0x7465_7373_6572_61
+    /// An arbitrary constant naming Tessera's advisory locks; the second key
+    /// is the schema, so servers migrating the same schema take turns while
+    /// different schemas (one per tenant, or per test) don't wait on each other.
+    static let migrationLock: Int32 = 0x7465_7373
 
     static let migrations: [[PostgresQuery]] = [
         [
@@ -91,12 +93,12 @@ enum PostgresSchema {
 
     /// Applies the migrations the database has not seen, up to `target`
     /// (all of them unless a test asks for an older schema), in one
-    /// transaction under the advisory lock.
+    /// transaction under the schema's advisory lock.
     static func migrate(_ executor: PostgresExecutor, upTo target: Int = migrations.count) async throws(StoreError) {
         let logger = executor.logger
         try await executor.run("migrate the schema") { client in
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock), hashtext(current_schema()))", logger: logger)
                 try await connection.query(
                     "CREATE TABLE IF NOT EXISTS tessera_schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                     logger: logger
