@@ -23,7 +23,7 @@ public struct APIKeyCredentialSource: Sendable {
         case none
         /// One key (the same text wherever it appeared).
         case key(String)
-        /// Different keys in different places, or a header repeated: refuse (400/401).
+        /// Different keys in different places (or in repeats of one header): refuse (400/401).
         case conflicting
     }
 
@@ -40,7 +40,7 @@ public struct APIKeyCredentialSource: Sendable {
         for name in headerNames { found.append(contentsOf: headers(name).map { $0.trimmingSpaces() }) }
         if let queryParameter { found.append(contentsOf: query(queryParameter)) }
         guard let first = found.first else { return .none }
-        return found.allSatisfy({ $0 == first }) && found.count <= 1 + headerNames.count ? .key(first) : .conflicting
+        return found.allSatisfy({ $0 == first }) ? .key(first) : .conflicting
     }
 }
 
