@@ -12,7 +12,8 @@
 ///
 /// Length counts Unicode scalars of the password's NFC form, the same form
 /// that is hashed, so "pässwörd" is 8 whichever way the umlauts were typed.
-/// Tessera bundles no common-password list; pass one in.
+/// The common-password check uses ``CommonPasswordList/bundled`` unless
+/// you pass another list.
 public struct PasswordPolicy: Sendable {
     /// The default minimum length, in Unicode scalars.
     public static let defaultMinimumLength = 8
@@ -25,8 +26,8 @@ public struct PasswordPolicy: Sendable {
     /// The most UTF-8 bytes allowed. Keep it no larger than the hasher's
     /// ``PasswordHasher/maximumPasswordBytes``.
     public var maximumBytes: Int
-    /// Common passwords, lowercased, refused whatever their case.
-    public private(set) var blockedPasswords: Set<String>
+    /// Common passwords, refused whatever their case.
+    public var commonPasswords: CommonPasswordList
     /// Words no password may contain, ignoring case: the site's name, its
     /// domain, and so on. The username is passed to ``validate(_:username:contextWords:)``.
     public var contextWords: [String]
@@ -37,19 +38,20 @@ public struct PasswordPolicy: Sendable {
     /// - Parameters:
     ///   - minimumLength: the fewest Unicode scalars.
     ///   - maximumBytes: the most UTF-8 bytes.
-    ///   - blockedPasswords: common passwords; they are lowercased here.
+    ///   - commonPasswords: the passwords refused as common; Tessera's
+    ///     bundled list unless you pass another (or ``CommonPasswordList/empty``).
     ///   - contextWords: words no password may contain (the app's name).
     ///   - breachedPasswordChecker: an optional breach check.
     public init(
         minimumLength: Int = PasswordPolicy.defaultMinimumLength,
         maximumBytes: Int = PasswordHasher.defaultMaximumPasswordBytes,
-        blockedPasswords: Set<String> = [],
+        commonPasswords: CommonPasswordList = .bundled,
         contextWords: [String] = [],
         breachedPasswordChecker: (any BreachedPasswordChecker)? = nil
     ) {
         self.minimumLength = minimumLength
         self.maximumBytes = maximumBytes
-        self.blockedPasswords = Set(blockedPasswords.map { Self.folded($0) })
+        self.commonPasswords = commonPasswords
         self.contextWords = contextWords
         self.breachedPasswordChecker = breachedPasswordChecker
     }
@@ -83,7 +85,7 @@ public struct PasswordPolicy: Sendable {
             }
         }
 
-        if blockedPasswords.contains(folded) { throw .commonPassword }
+        if commonPasswords.entries.contains(folded) { throw .commonPassword }
 
         if let breachedPasswordChecker, await breachedPasswordChecker.isBreached(password) { throw .breached }
     }

@@ -82,6 +82,21 @@ import Testing
         try expectRejected("J-06", hs(#"{"alg":"HS256","kid":"k1","x5u":"http://127.0.0.1:9/c"}"#), code: "jwt.embedded_key")
     }
 
+    @Test func test_ASVS_9_1_3_keyURLsInATokenAreNeverFetched() throws {
+        // A listening socket stands in for the attacker's key server: any
+        // fetch would leave a connection in its accept queue.
+        let spy = try ConnectionSpy()
+        defer { spy.close() }
+        let url = "http://127.0.0.1:\(spy.port)"
+        try expectRejected("ASVS-9.1.3", hs(#"{"alg":"HS256","kid":"k1","jku":"\#(url)/jwks.json"}"#), code: "jwt.embedded_key")
+        try expectRejected("ASVS-9.1.3", hs(#"{"alg":"HS256","kid":"k1","x5u":"\#(url)/cert.pem"}"#), code: "jwt.embedded_key")
+        try expectRejected("ASVS-9.1.3", hs(#"{"alg":"HS256","kid":"nope","jku":"\#(url)/jwks.json"}"#), code: "jwt.embedded_key")
+        #expect(spy.pendingConnections() == 0)
+        // The spy does see a fetch: one connection of our own is counted.
+        #expect(spy.knock())
+        #expect(spy.pendingConnections() == 1)
+    }
+
     @Test func test_J_07_crit() throws {
         for crit in [#"["foo"]"#, "[]", #"["alg"]"#, #"["b64"]"#, #"["missing"]"#] {
             try expectRejected("J-07", hs(#"{"alg":"HS256","kid":"k1","crit":\#(crit)}"#), code: "jwt.crit")
@@ -197,4 +212,57 @@ import Testing
         members.append(("alg", .string("RS256")))
         return JSONWriter().string(.object(members))
     }
+}
+
+/// A TCP listener on a loopback port that counts the connections made to it
+/// without ever answering them.
+final class ConnectionSpy {
+    private let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && listen(descriptor, 16) == 0
+                    && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        port = UInt16(bigEndian: address.sin_port)
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Accepts (and closes) every connection waiting; returns how many there were.
+    func pendingConnections() -> Int {
+        var count = 0
+        while case let connection = accept(descriptor, nil, nil), connection >= 0 {
+            count += 1
+            _ = Foundation.close(connection)
+        }
+        return count
+    }
+
+    /// Connects to the spy once and hangs up, as a fetch would begin.
+    func knock() -> Bool {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { _ = Foundation.close(client) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    func close() { _ = Foundation.close(descriptor) }
 }

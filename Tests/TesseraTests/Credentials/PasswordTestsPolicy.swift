@@ -46,20 +46,30 @@ struct PasswordPolicyTests {
         #expect(await Self.violation(PasswordPolicy(minimumLength: 15), "fifteen-chars15") == nil)
     }
 
-    @Test func test_ASVS_6_2_4_commonPasswordsFromTheGivenList() async {
-        // Tessera bundles no list; the application passes one in.
-        let policy = PasswordPolicy(blockedPasswords: ["password", "12345678", "Qwertyuiop"])
-        #expect(await Self.violation(policy, "password") == .commonPassword)
-        #expect(await Self.violation(policy, "PassWord") == .commonPassword)
-        #expect(await Self.violation(policy, "12345678") == .commonPassword)
-        #expect(await Self.violation(policy, "qwertyuiop") == .commonPassword)  // the list is folded too
+    @Test func test_ASVS_6_2_4_bundledCommonPasswordListIsOnByDefault() async {
+        #expect(CommonPasswordList.bundled.count >= 3000)
+        let policy = PasswordPolicy()
+        for common in ["password", "12345678", "PassWord", "qwertyuiop", "iloveyou", "sunshine", "football"] {
+            #expect(await Self.violation(policy, common) == .commonPassword, "\(common)")
+        }
         #expect(await Self.violation(policy, "password-not-common-at-all") == nil)
-        #expect(await Self.violation(PasswordPolicy(), "password") == nil)
+        // Every bundled entry is one the length rule alone would let through.
+        #expect(CommonPasswordList.bundled.entries.allSatisfy { $0.unicodeScalars.count >= PasswordPolicy.defaultMinimumLength })
+    }
+
+    @Test func test_ASVS_6_2_4_listsCanBeExtendedReplacedOrTurnedOff() async {
+        let extended = PasswordPolicy(commonPasswords: .bundled.adding(["Tessera-Launch-2026"]))
+        #expect(await Self.violation(extended, "tessera-launch-2026") == .commonPassword)
+        #expect(await Self.violation(extended, "password") == .commonPassword)
+        let own = PasswordPolicy(commonPasswords: CommonPasswordList(["Qwertyuiop"]))
+        #expect(await Self.violation(own, "QWERTYUIOP") == .commonPassword)  // the list is folded too
+        #expect(await Self.violation(own, "password") == nil)
+        #expect(await Self.violation(PasswordPolicy(commonPasswords: .empty), "password") == nil)
     }
 
     @Test func test_ASVS_6_2_5_noCompositionRules() async {
         let policy = PasswordPolicy()
-        for password in ["correcthorsebatterystaple", "aaaaaaaa", "12345679", "ALL CAPS AND SPACES", "ñandú-ñandú"] {
+        for password in ["correcthorsebatterystaple", "qqqqwwwweeee", "12345679031", "ALL CAPS AND SPACES", "ñandú-ñandú"] {
             #expect(await Self.violation(policy, password) == nil, "\(password)")
         }
         let labels = Mirror(reflecting: policy).children.compactMap(\.label).map { $0.lowercased() }
@@ -118,7 +128,7 @@ struct PasswordPolicyTests {
     }
 
     @Test func test_ASVS_6_2_messagesDoNotEchoThePassword() async {
-        let policy = PasswordPolicy(blockedPasswords: ["letmein123"], contextWords: ["Tessera"],
+        let policy = PasswordPolicy(contextWords: ["Tessera"],
                                     breachedPasswordChecker: FakeBreachChecker(["breached-password"]))
         let attempts: [(String, String?)] = [
             ("short", nil), (String(repeating: "z", count: 5000), nil), ("letmein123", nil),
