@@ -27,6 +27,10 @@ public enum AuditEvent: Sendable, Equatable {
     case signingKeyChanged(keyID: String, added: Bool)
     /// A request was refused by CSRF protection. `code` says which check failed.
     case csrfRejected(code: String)
+    /// A session cookie named no session this server issued (`unknown`)
+    /// or was not shaped like one (`malformed`): a stale cookie, or
+    /// someone guessing IDs. The cookie's value is never recorded.
+    case sessionCookieRefused(reason: String)
     /// A password was re-hashed to the current scheme on login.
     case passwordRehashed(userID: String)
 
@@ -45,6 +49,7 @@ public enum AuditEvent: Sendable, Equatable {
         case .apiKeyRevoked: "api_key.revoked"
         case .signingKeyChanged: "signing_key.changed"
         case .csrfRejected: "csrf.rejected"
+        case .sessionCookieRefused: "session.cookie_refused"
         case .passwordRehashed: "password.rehashed"
         }
     }
@@ -63,6 +68,7 @@ public enum AuditEvent: Sendable, Equatable {
         case .apiKeyCreated(let owner, let key), .apiKeyRevoked(let owner, let key): [("user", owner), ("key", key)]
         case .signingKeyChanged(let key, let added): [("key", key), ("change", added ? "added" : "retired")]
         case .csrfRejected(let code): [("code", code)]
+        case .sessionCookieRefused(let reason): [("reason", reason)]
         case .passwordRehashed(let user): [("user", user)]
         }
     }
@@ -70,7 +76,7 @@ public enum AuditEvent: Sendable, Equatable {
     /// Failures and detections are warnings; the rest is routine.
     public var isWarning: Bool {
         switch self {
-        case .loginFailed, .loginThrottled, .refreshTokenReuseDetected, .csrfRejected: true
+        case .loginFailed, .loginThrottled, .refreshTokenReuseDetected, .csrfRejected, .sessionCookieRefused: true
         default: false
         }
     }

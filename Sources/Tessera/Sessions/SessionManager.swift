@@ -31,6 +31,10 @@ public struct SessionManager: Sendable {
     public let clock: any WallClock
     let backend: any SessionBackend
 
+    /// Whether sessions are sealed into the cookie (``init(sealingWith:revocation:configuration:maximumChunks:clock:random:)``)
+    /// rather than kept in a store.
+    public var sealsSessionsIntoCookies: Bool { backend is SealedCookieSessionBackend }
+
     /// Sessions kept server-side in `store`; the cookie holds only a random ID.
     public init(
         store: any SessionStore,
