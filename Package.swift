@@ -76,7 +76,8 @@ let package = Package(
         .executableTarget(
             name: "TesseraCLI",
             dependencies: [
-                "Tessera", "TesseraSQLite", "TesseraPostgres", "CTesseraMallocStats",
+                "Tessera", "TesseraSQLite", "TesseraPostgres", "TesseraHummingbird", "CTesseraMallocStats",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
