@@ -15,6 +15,11 @@ import Tessera
 /// - `tessera_token_deny_list`: one row per denied token ID (`jti`) with the
 ///   date it may be forgotten.
 ///
+/// Migration 3 adds `tessera_one_time_tokens`: one row per reset,
+/// activation or verification token, keyed by its 32-byte SHA-256 (the
+/// token itself is never stored), with its purpose and subject; indexed by
+/// subject and purpose (replacing a user's tokens) and by expiry.
+///
 /// Every date is a `double precision` number of seconds since 1970, like
 /// the session tables.
 enum PostgresSchema {
@@ -88,6 +93,19 @@ enum PostgresSchema {
             "CREATE INDEX tessera_refresh_tokens_by_expiry ON tessera_refresh_tokens (expires_at)",
             "CREATE TABLE tessera_token_deny_list (token_id text PRIMARY KEY, denied_until double precision NOT NULL)",
             "CREATE INDEX tessera_token_deny_list_by_expiry ON tessera_token_deny_list (denied_until)",
+        ],
+        [
+            """
+            CREATE TABLE tessera_one_time_tokens (
+                token_hash bytea PRIMARY KEY,
+                purpose text NOT NULL,
+                subject text NOT NULL,
+                issued_at double precision NOT NULL,
+                expires_at double precision NOT NULL
+            )
+            """,
+            "CREATE INDEX tessera_one_time_tokens_by_subject ON tessera_one_time_tokens (subject, purpose)",
+            "CREATE INDEX tessera_one_time_tokens_by_expiry ON tessera_one_time_tokens (expires_at)",
         ],
     ]
 

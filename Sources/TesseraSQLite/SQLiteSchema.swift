@@ -17,6 +17,11 @@ import Tessera
 /// - `tessera_token_deny_list`: one row per denied token ID (`jti`) with the
 ///   date it may be forgotten.
 ///
+/// Migration 3 adds `tessera_one_time_tokens`: one row per reset,
+/// activation or verification token, keyed by its 32-byte SHA-256 (the
+/// token itself is never stored), with its purpose and subject; indexed by
+/// subject and purpose (replacing a user's tokens) and by expiry.
+///
 /// Every date is a REAL number of seconds since 1970, like the session tables.
 enum SQLiteSchema {
     static let migrations: [[String]] = [
@@ -94,6 +99,19 @@ enum SQLiteSchema {
             ) WITHOUT ROWID
             """,
             "CREATE INDEX tessera_token_deny_list_by_expiry ON tessera_token_deny_list (denied_until)",
+        ],
+        [
+            """
+            CREATE TABLE tessera_one_time_tokens (
+                token_hash BLOB PRIMARY KEY NOT NULL,
+                purpose TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                issued_at REAL NOT NULL,
+                expires_at REAL NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX tessera_one_time_tokens_by_subject ON tessera_one_time_tokens (subject, purpose)",
+            "CREATE INDEX tessera_one_time_tokens_by_expiry ON tessera_one_time_tokens (expires_at)",
         ],
     ]
 

@@ -13,7 +13,7 @@ import Tessera
 /// ```swift
 /// let storage = try await SQLiteStorage.open(path: "tessera.db")
 /// let sessions = SessionManager(store: storage.sessions)
-/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList
+/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList, oneTimeTokens
 /// ```
 public final class SQLiteStorage: Sendable {
     /// The default database file, relative to the working directory.
@@ -31,6 +31,8 @@ public final class SQLiteStorage: Sendable {
     public let refreshTokens: SQLiteRefreshTokenStore
     /// The deny-list of token IDs over this file.
     public let tokenDenyList: SQLiteTokenDenyList
+    /// The one-time (reset, activation, verification) token records over this file (hashes only, never tokens).
+    public let oneTimeTokens: SQLiteOneTimeTokenStore
     let connection: SQLiteConnection
 
     private init(connection: SQLiteConnection) {
@@ -41,6 +43,7 @@ public final class SQLiteStorage: Sendable {
         self.loginThrottle = SQLiteLoginThrottleStore(connection: connection)
         self.refreshTokens = SQLiteRefreshTokenStore(connection: connection)
         self.tokenDenyList = SQLiteTokenDenyList(connection: connection)
+        self.oneTimeTokens = SQLiteOneTimeTokenStore(connection: connection)
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it;

@@ -19,6 +19,13 @@ public enum AuditEvent: Sendable, Equatable {
     case refreshTokenReuseDetected(userID: String, familyID: String)
     /// An access token was revoked by `jti`.
     case accessTokenRevoked(userID: String?)
+    /// A one-time token (reset, activation, verification link) was issued.
+    case oneTimeTokenIssued(userID: String, purpose: OneTimeTokenPurpose)
+    /// A one-time token was redeemed and is now used up.
+    case oneTimeTokenRedeemed(userID: String, purpose: OneTimeTokenPurpose)
+    /// A one-time token was refused. `reason` is a code (`malformed`,
+    /// `unknown`, `expired`); the user is known only for an expired token.
+    case oneTimeTokenRejected(userID: String?, purpose: OneTimeTokenPurpose, reason: String)
     /// An API key was created.
     case apiKeyCreated(owner: String, keyID: String)
     /// An API key was revoked.
@@ -45,6 +52,9 @@ public enum AuditEvent: Sendable, Equatable {
         case .sessionsRevoked: "session.revoked"
         case .refreshTokenReuseDetected: "refresh_token.reuse_detected"
         case .accessTokenRevoked: "access_token.revoked"
+        case .oneTimeTokenIssued: "one_time_token.issued"
+        case .oneTimeTokenRedeemed: "one_time_token.redeemed"
+        case .oneTimeTokenRejected: "one_time_token.rejected"
         case .apiKeyCreated: "api_key.created"
         case .apiKeyRevoked: "api_key.revoked"
         case .signingKeyChanged: "signing_key.changed"
@@ -65,6 +75,10 @@ public enum AuditEvent: Sendable, Equatable {
         case .sessionsRevoked(let user, let count): (user.map { [("user", $0)] } ?? []) + [("count", String(count))]
         case .refreshTokenReuseDetected(let user, let family): [("user", user), ("family", family)]
         case .accessTokenRevoked(let user): user.map { [("user", $0)] } ?? []
+        case .oneTimeTokenIssued(let user, let purpose), .oneTimeTokenRedeemed(let user, let purpose):
+            [("user", user), ("purpose", purpose.rawValue)]
+        case .oneTimeTokenRejected(let user, let purpose, let reason):
+            (user.map { [("user", $0)] } ?? []) + [("purpose", purpose.rawValue), ("reason", reason)]
         case .apiKeyCreated(let owner, let key), .apiKeyRevoked(let owner, let key): [("user", owner), ("key", key)]
         case .signingKeyChanged(let key, let added): [("key", key), ("change", added ? "added" : "retired")]
         case .csrfRejected(let code): [("code", code)]
@@ -76,7 +90,7 @@ public enum AuditEvent: Sendable, Equatable {
     /// Failures and detections are warnings; the rest is routine.
     public var isWarning: Bool {
         switch self {
-        case .loginFailed, .loginThrottled, .refreshTokenReuseDetected, .csrfRejected, .sessionCookieRefused: true
+        case .loginFailed, .loginThrottled, .refreshTokenReuseDetected, .oneTimeTokenRejected, .csrfRejected, .sessionCookieRefused: true
         default: false
         }
     }

@@ -1,7 +1,8 @@
 /// What a password change came to.
 public enum PasswordChangeOutcome: Sendable, Equatable {
     /// The new hash is stored. End the user's other sessions now if they asked
-    /// (``SessionManager/passwordChanged(_:terminateOthers:)``), and their refresh tokens.
+    /// (``SessionManager/passwordChanged(_:terminateOthers:)``), and their refresh tokens;
+    /// delete their reset tokens (``OneTimeTokens/revokeAll(ofSubject:purpose:)``).
     case changed
     /// The current password was wrong (or the user is unknown); nothing changed.
     case currentPasswordWrong

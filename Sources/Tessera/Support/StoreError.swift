@@ -1,7 +1,7 @@
 /// Why a store could not do what was asked.
 ///
-/// Every Tessera store (sessions, API keys, refresh tokens, login-throttling
-/// counters, the token deny-list) reports failures with it. Messages name the
+/// Every Tessera store (sessions, API keys, refresh tokens, one-time tokens,
+/// login-throttling counters, the token deny-list) reports failures with it. Messages name the
 /// problem and what to do; they never contain a session ID, a token, a lookup
 /// key or a secret.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {

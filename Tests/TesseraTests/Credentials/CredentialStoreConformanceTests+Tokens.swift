@@ -68,8 +68,8 @@ extension CredentialStoreConformanceTests {
         }
     }
 
-    @Test("test_ASVS_6_4_1: 20 concurrent markRotated calls on one token: exactly one wins", arguments: StoreKind.serverSide)
-    func test_ASVS_6_4_1_concurrentRotationHasOneWinner(kind: StoreKind) async throws {
+    @Test("Refresh tokens: 20 concurrent markRotated calls on one token: exactly one wins", arguments: StoreKind.serverSide)
+    func refreshTokenConcurrentRotationHasOneWinner(kind: StoreKind) async throws {
         try await withCredentialStores(kind) { stores in
             let token = Self.refreshToken()
             try await stores.refreshTokens.insert(token)

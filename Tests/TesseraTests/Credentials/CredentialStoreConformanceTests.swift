@@ -4,10 +4,11 @@ import Testing
 @testable import Tessera
 
 /// The credential-store protocols (``APIKeyStore``, ``LoginThrottleStore``,
-/// ``RefreshTokenStore``, ``TokenDenyList``), called directly against every
-/// backend: memory, SQLite (a temporary file) and PostgreSQL (a schema of
-/// its own). What a custom store must also do. The throttling, refresh-token
-/// and deny-list tests are in the extensions next to this file.
+/// ``RefreshTokenStore``, ``TokenDenyList``, ``OneTimeTokenStore``), called
+/// directly against every backend: memory, SQLite (a temporary file) and
+/// PostgreSQL (a schema of its own). What a custom store must also do. The
+/// throttling, refresh-token, deny-list and one-time token tests are in the
+/// extensions next to this file.
 @Suite("Credential store conformance")
 struct CredentialStoreConformanceTests {
     /// A time with a fractional part, so a store that rounds to seconds fails.

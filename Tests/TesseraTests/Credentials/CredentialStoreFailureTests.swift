@@ -21,7 +21,9 @@ struct CredentialStoreFailureTests {
         let token = CredentialStoreConformanceTests.refreshToken(family: "family-\(UUID().uuidString)", user: "user-\(UUID().uuidString)")
         let throttleKey = ThrottleKey(.account, "account-\(UUID().uuidString)")
         let jti = "jti-\(UUID().uuidString)"
+        let oneTime = CredentialStoreConformanceTests.oneTimeToken(subject: "subject-\(UUID().uuidString)")
         let (apiKeys, throttle, refreshTokens, denyList) = (stores.apiKeys, stores.throttle, stores.refreshTokens, stores.denyList)
+        let oneTimeTokens = stores.oneTimeTokens
         let t0 = Self.t0
         let calls: [(String, @Sendable () async throws(StoreError) -> Void)] = [
             ("apiKeys.insert", { () async throws(StoreError) in try await apiKeys.insert(key) }),
@@ -44,10 +46,14 @@ struct CredentialStoreFailureTests {
             ("tokenDenyList.deny", { () async throws(StoreError) in try await denyList.deny(jti, until: t0) }),
             ("tokenDenyList.isDenied", { () async throws(StoreError) in _ = try await denyList.isDenied(jti, at: t0) }),
             ("tokenDenyList.deleteExpired", { () async throws(StoreError) in _ = try await denyList.deleteExpired(asOf: t0, limit: 10) }),
+            ("oneTimeTokens.insert", { () async throws(StoreError) in try await oneTimeTokens.insert(oneTime) }),
+            ("oneTimeTokens.consume", { () async throws(StoreError) in _ = try await oneTimeTokens.consume(tokenHash: oneTime.tokenHash, purpose: oneTime.purpose) }),
+            ("oneTimeTokens.deleteAll", { () async throws(StoreError) in _ = try await oneTimeTokens.deleteAll(subject: oneTime.subject, purpose: oneTime.purpose) }),
+            ("oneTimeTokens.deleteExpired", { () async throws(StoreError) in _ = try await oneTimeTokens.deleteExpired(asOf: t0, limit: 10) }),
         ]
         let secrets = [
             key.id, key.owner, Hex.encode(secret), Hex.encode(key.secretHash), Hex.encode(token.tokenHash), token.familyID,
-            token.userID, Hex.encode(throttleKey.bytes), "account-", jti,
+            token.userID, Hex.encode(throttleKey.bytes), "account-", jti, Hex.encode(oneTime.tokenHash), oneTime.subject,
         ]
         return (calls, secrets)
     }
@@ -85,7 +91,7 @@ struct CredentialStoreFailureTests {
         defer { runner.cancel() }
         let (calls, secrets) = Self.everyCall(CredentialStoresUnderTest(postgres: storage, schema: "none"))
         let outcomes = await Self.outcomes(calls)
-        #expect(outcomes.count == 20)
+        #expect(outcomes.count == calls.count)
         for (name, outcome) in outcomes {
             guard case .unavailable(let reason)? = outcome else {
                 Issue.record("\(name): expected unavailable, got \(String(describing: outcome))")
@@ -113,6 +119,27 @@ struct CredentialStoreFailureTests {
         }
     }
 
+    @Test("test_ASVS_6_4_1: over a closed store, issuing throws unavailable and redeeming answers unavailable, never redeemed")
+    func test_ASVS_6_4_1_closedStoreFailsClosedForOneTimeTokens() async throws {
+        try await withTemporarySQLiteFile { path in
+            let storage = try await SQLiteStorage.open(path: path)
+            let tokens = OneTimeTokens(store: storage.oneTimeTokens)
+            let issued = try await tokens.issue(for: "alice", purpose: .passwordReset)
+            await storage.close()
+            guard case .unavailable(.unavailable) = await tokens.redeem(issued.token, purpose: .passwordReset) else {
+                Issue.record("a closed store must answer unavailable")
+                return
+            }
+            await #expect(throws: StoreError.self) { _ = try await tokens.issue(for: "alice", purpose: .passwordReset) }
+            // The token was never used up: once the store is back, it still works once.
+            let reopened = try await SQLiteStorage.open(path: path)
+            let again = OneTimeTokens(store: reopened.oneTimeTokens)
+            #expect(await again.redeem(issued.token, purpose: .passwordReset) == .redeemed(subject: "alice"))
+            #expect(await again.redeem(issued.token, purpose: .passwordReset) == .rejected(.unknown))
+            await reopened.close()
+        }
+    }
+
     @Test("A damaged row reads as corruptRecord, never a trap or a default, and the message names no value", arguments: [StoreKind.sqlite, .postgres])
     func damagedRowsAreCorruptRecords(kind: StoreKind) async throws {
         try await withCredentialStores(kind) { stores in
@@ -120,6 +147,8 @@ struct CredentialStoreFailureTests {
             let other = CredentialStoreConformanceTests.apiKey(owner: "bob-owner").record
             let token = CredentialStoreConformanceTests.refreshToken(family: "family-xyz", user: "user-xyz")
             let throttleKey = ThrottleKey(.account, "carol")
+            let oneTime = CredentialStoreConformanceTests.oneTimeToken(subject: "subject-xyz")
+            try await stores.oneTimeTokens.insert(oneTime)
             try await stores.apiKeys.insert(key)
             try await stores.apiKeys.insert(other)
             try await stores.refreshTokens.insert(token)
@@ -131,12 +160,15 @@ struct CredentialStoreFailureTests {
                 // A REAL too big for an integer: sqlite-nio's own accessor would trap on it.
                 try await stores.execute("UPDATE tessera_refresh_tokens SET generation = 1e300")
                 try await stores.execute("UPDATE tessera_login_throttle SET failures = 'many'")
+                try await stores.execute("UPDATE tessera_one_time_tokens SET expires_at = 'soon'")
             default:
                 try await stores.execute("ALTER TABLE tessera_api_keys ALTER COLUMN created_at TYPE text USING 'yesterday'")
                 try await stores.execute("ALTER TABLE tessera_refresh_tokens ALTER COLUMN generation TYPE text USING 'many'")
                 try await stores.execute("ALTER TABLE tessera_login_throttle ALTER COLUMN failures TYPE text USING 'many'")
+                try await stores.execute("ALTER TABLE tessera_one_time_tokens ALTER COLUMN expires_at TYPE text USING 'soon'")
             }
-            let secrets = [key.id, other.id, "alice-owner", "bob-owner", Hex.encode(key.secretHash), Hex.encode(token.tokenHash), "family-xyz", "user-xyz", Hex.encode(throttleKey.bytes)]
+            let secrets = [key.id, other.id, "alice-owner", "bob-owner", Hex.encode(key.secretHash), Hex.encode(token.tokenHash), "family-xyz", "user-xyz", Hex.encode(throttleKey.bytes),
+                           Hex.encode(oneTime.tokenHash), "subject-xyz"]
             func expectCorrupt(_ what: String, _ body: () async throws(StoreError) -> Void) async {
                 do throws(StoreError) {
                     try await body()
@@ -154,12 +186,15 @@ struct CredentialStoreFailureTests {
             await expectCorrupt("owner's keys") { () async throws(StoreError) in _ = try await stores.apiKeys.records(ofOwner: "bob-owner") }
             await expectCorrupt("refresh token") { () async throws(StoreError) in _ = try await stores.refreshTokens.record(tokenHash: token.tokenHash) }
             await expectCorrupt("throttle counter") { () async throws(StoreError) in _ = try await stores.throttle.counters(for: [throttleKey], notBefore: Self.t0) }
+            await expectCorrupt("one-time token") { () async throws(StoreError) in
+                _ = try await stores.oneTimeTokens.consume(tokenHash: oneTime.tokenHash, purpose: oneTime.purpose)
+            }
         }
     }
 
     // MARK: Upgrades
 
-    @Test("A SQLite file at schema version 1 (sessions only) is upgraded to version 2 in place, its sessions intact")
+    @Test("A SQLite file at schema version 1 (sessions only) is upgraded to version 3 in place, its sessions intact")
     func sqliteVersion1FileUpgradesInPlace() async throws {
         try await withTemporarySQLiteFile { path in
             let session = SessionStoreContractTests.record(userID: "alice", data: [1, 2, 3, 0, 255], full: true)
@@ -171,10 +206,10 @@ struct CredentialStoreFailureTests {
             await old.close()
 
             let upgraded = try await SQLiteStorage.open(path: path)
-            #expect(try await SQLiteSchema.version(upgraded.connection) == 2)
+            #expect(try await SQLiteSchema.version(upgraded.connection) == 3)
             #expect(try await Self.sqliteTables(upgraded).isSuperset(of: [
                 "tessera_sessions", "tessera_revocation_epochs", "tessera_api_keys", "tessera_login_throttle",
-                "tessera_refresh_tokens", "tessera_token_deny_list",
+                "tessera_refresh_tokens", "tessera_token_deny_list", "tessera_one_time_tokens",
             ]))
             #expect(try await upgraded.sessions.load(session.key) == session)
             #expect(try await upgraded.revocationEpochs.epoch(of: "alice") == 1)
@@ -185,7 +220,7 @@ struct CredentialStoreFailureTests {
 
             // Opening again applies nothing twice.
             let reopened = try await SQLiteStorage.open(path: path)
-            #expect(try await SQLiteSchema.version(reopened.connection) == 2)
+            #expect(try await SQLiteSchema.version(reopened.connection) == 3)
             #expect(try await reopened.sessions.load(session.key) == session)
             #expect(try await reopened.apiKeys.record(id: key.id) == key)
             await reopened.close()
@@ -204,9 +239,33 @@ struct CredentialStoreFailureTests {
                 return try await group.reduce(into: [SQLiteStorage]()) { $0.append($1) }
             }
             for storage in storages {
-                #expect(try await SQLiteSchema.version(storage.connection) == 2)
+                #expect(try await SQLiteSchema.version(storage.connection) == 3)
                 await storage.close()
             }
+        }
+    }
+
+    @Test("A SQLite file at schema version 2 (no one-time tokens) is upgraded to version 3 in place, its credentials intact")
+    func sqliteVersion2FileUpgradesInPlace() async throws {
+        try await withTemporarySQLiteFile { path in
+            let key = CredentialStoreConformanceTests.apiKey().record
+            let token = CredentialStoreConformanceTests.refreshToken()
+            let old = try await SQLiteStorage.open(path: path, schemaVersion: 2)
+            #expect(try await SQLiteSchema.version(old.connection) == 2)
+            #expect(try await Self.sqliteTables(old).contains("tessera_one_time_tokens") == false)
+            try await old.apiKeys.insert(key)
+            try await old.refreshTokens.insert(token)
+            await #expect(throws: StoreError.self) { try await old.oneTimeTokens.insert(CredentialStoreConformanceTests.oneTimeToken()) }
+            await old.close()
+
+            let upgraded = try await SQLiteStorage.open(path: path)
+            #expect(try await SQLiteSchema.version(upgraded.connection) == 3)
+            #expect(try await upgraded.apiKeys.record(id: key.id) == key)
+            #expect(try await upgraded.refreshTokens.record(tokenHash: token.tokenHash) == token)
+            let oneTime = CredentialStoreConformanceTests.oneTimeToken()
+            try await upgraded.oneTimeTokens.insert(oneTime)
+            #expect(try await upgraded.oneTimeTokens.consume(tokenHash: oneTime.tokenHash, purpose: oneTime.purpose) == oneTime)
+            await upgraded.close()
         }
     }
 
@@ -220,7 +279,7 @@ struct CredentialStoreFailureTests {
         }
     }
 
-    @Test("A PostgreSQL schema at version 1 (sessions only) is upgraded to version 2 in place, its sessions intact")
+    @Test("A PostgreSQL schema at version 1 (sessions only) is upgraded to version 3 in place, its sessions intact")
     func postgresVersion1SchemaUpgradesInPlace() async throws {
         try await withEmptyPostgresSchema { schema in
             try await withPostgresStorage(schema: schema) { storage in
@@ -231,13 +290,36 @@ struct CredentialStoreFailureTests {
                 await #expect(throws: StoreError.self) { try await storage.apiKeys.insert(CredentialStoreConformanceTests.apiKey().record) }
 
                 try await storage.migrate()
-                #expect(try await Self.postgresVersion(storage) == 2)
+                #expect(try await Self.postgresVersion(storage) == 3)
                 #expect(try await storage.sessions.load(session.key) == session)
                 let key = CredentialStoreConformanceTests.apiKey().record
                 try await storage.apiKeys.insert(key)
                 #expect(try await storage.apiKeys.record(id: key.id) == key)
                 try await storage.migrate()  // nothing twice
+                #expect(try await Self.postgresVersion(storage) == 3)
+            }
+        }
+    }
+
+    @Test("A PostgreSQL schema at version 2 (no one-time tokens) is upgraded to version 3 in place, its credentials intact")
+    func postgresVersion2SchemaUpgradesInPlace() async throws {
+        try await withEmptyPostgresSchema { schema in
+            try await withPostgresStorage(schema: schema) { storage in
+                let key = CredentialStoreConformanceTests.apiKey().record
+                let token = CredentialStoreConformanceTests.refreshToken()
+                try await storage.migrate(upTo: 2)
                 #expect(try await Self.postgresVersion(storage) == 2)
+                try await storage.apiKeys.insert(key)
+                try await storage.refreshTokens.insert(token)
+                await #expect(throws: StoreError.self) { try await storage.oneTimeTokens.insert(CredentialStoreConformanceTests.oneTimeToken()) }
+
+                try await storage.migrate()
+                #expect(try await Self.postgresVersion(storage) == 3)
+                #expect(try await storage.apiKeys.record(id: key.id) == key)
+                #expect(try await storage.refreshTokens.record(tokenHash: token.tokenHash) == token)
+                let oneTime = CredentialStoreConformanceTests.oneTimeToken()
+                try await storage.oneTimeTokens.insert(oneTime)
+                #expect(try await storage.oneTimeTokens.consume(tokenHash: oneTime.tokenHash, purpose: oneTime.purpose) == oneTime)
             }
         }
     }

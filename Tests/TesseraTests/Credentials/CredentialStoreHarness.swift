@@ -7,7 +7,7 @@ import Testing
 @testable import TesseraPostgres
 @testable import TesseraSQLite
 
-/// The four credential stores of one backend, fresh and empty, with what
+/// The credential stores of one backend, fresh and empty, with what
 /// a test needs to look behind them: the raw rows, and a second "app
 /// server" over the same data.
 struct CredentialStoresUnderTest: Sendable {
@@ -24,6 +24,7 @@ struct CredentialStoresUnderTest: Sendable {
     let throttle: any LoginThrottleStore
     let refreshTokens: any RefreshTokenStore
     let denyList: any TokenDenyList
+    let oneTimeTokens: any OneTimeTokenStore
 
     init(memory kind: StoreKind) {
         self.kind = kind
@@ -32,6 +33,7 @@ struct CredentialStoresUnderTest: Sendable {
         throttle = MemoryLoginThrottleStore()
         refreshTokens = MemoryRefreshTokenStore()
         denyList = MemoryTokenDenyList()
+        oneTimeTokens = MemoryOneTimeTokenStore()
     }
 
     init(sqlite storage: SQLiteStorage, path: String) {
@@ -41,6 +43,7 @@ struct CredentialStoresUnderTest: Sendable {
         throttle = storage.loginThrottle
         refreshTokens = storage.refreshTokens
         denyList = storage.tokenDenyList
+        oneTimeTokens = storage.oneTimeTokens
     }
 
     init(postgres storage: PostgresStorage, schema: String) {
@@ -50,6 +53,7 @@ struct CredentialStoresUnderTest: Sendable {
         throttle = storage.loginThrottle
         refreshTokens = storage.refreshTokens
         denyList = storage.tokenDenyList
+        oneTimeTokens = storage.oneTimeTokens
     }
 
     /// Every row of `table` as its database holds it: column name → the
