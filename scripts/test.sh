@@ -21,3 +21,6 @@ swift build --build-tests
 # The CLI tests run the executable built above; the PostgreSQL store tests
 # run against the real server scripts/with-postgres.sh starts.
 TESSERA_BIN="$PWD/.build/debug/tessera" scripts/with-postgres.sh swift test --skip-build "$@"
+# The HTTP benchmark's routes and credentials, checked with a one-second
+# smoke run of the debug build (real figures: scripts/bench-http.sh).
+scripts/bench-http.sh --bin "$PWD/.build/debug/tessera" --seconds 1 --rounds 1 >/dev/null

@@ -55,6 +55,6 @@ public struct BasicTesseraRequestContext: TesseraRequestContext, RemoteAddressRe
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        tessera = TesseraRequestState(clientAddress: remoteAddress?.ipAddress)
+        tessera = TesseraRequestState(peer: remoteAddress)
     }
 }

@@ -13,7 +13,13 @@ public struct TesseraRequestState: Sendable {
     /// The client's address, for throttling, session records and audit
     /// lines. By default the TCP peer; behind a proxy, set it from the
     /// header your proxy writes (only when the proxy is the sole way in).
-    public var clientAddress: String?
+    public var clientAddress: String? {
+        get { assignedClientAddress ?? peer?.ipAddress }
+        set { assignedClientAddress = newValue; peer = nil }
+    }
+    /// The connection's peer, formatted only when someone asks.
+    private var peer: SocketAddress?
+    private var assignedClientAddress: String?
     /// Who the request is, once an authenticator accepted a credential.
     public var identity: AuthenticatedIdentity?
     /// The session, once ``TesseraSessionMiddleware`` loaded it.
@@ -31,12 +37,17 @@ public struct TesseraRequestState: Sendable {
 
     /// A state with only the client's address known.
     public init(clientAddress: String? = nil) {
-        self.clientAddress = clientAddress
+        self.assignedClientAddress = clientAddress
+    }
+
+    /// A state whose client address is `peer`, the connection's remote end.
+    public init(peer: SocketAddress?) {
+        self.peer = peer
     }
 
     /// A state whose client address is `channel`'s peer.
     public init(channel: any Channel) {
-        self.init(clientAddress: channel.remoteAddress?.ipAddress)
+        self.init(peer: channel.remoteAddress)
     }
 
     /// The session, or the problem to answer when there is none.
