@@ -32,10 +32,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-if ! command -v wrk >/dev/null; then
-    echo "wrk missing: installing it from Debian's packages" >&2
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} from Debian's packages" >&2
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq && as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ -z "$bin" ]; then

@@ -20,6 +20,7 @@ public struct APIKeyAuthenticator<Context: TesseraRequestContext>: TesseraAuthen
     public let keys: APIKeys
     /// Where keys are read from.
     public let source: APIKeyCredentialSource
+    /// The `Bearer` challenge a 401 offers for this scheme.
     public let challenge: AuthenticationChallenge?
 
     /// An authenticator over `keys`.
@@ -29,6 +30,7 @@ public struct APIKeyAuthenticator<Context: TesseraRequestContext>: TesseraAuthen
         self.challenge = .bearer(realm: realm)
     }
 
+    /// Checks the request's credential of this kind.
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
         let presented = source.presented(
             headers: { name in HTTPField.Name(name).map { request.headers[values: $0] } ?? [] },

@@ -36,6 +36,7 @@ public struct CSRFMiddleware<Context: TesseraRequestContext>: RouterMiddleware {
         self.audit = audit
     }
 
+    /// Runs the check, then the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !CSRFProtection.safeMethods.contains(request.method.rawValue) else { return try await next(request, context) }
         let credential: CSRFCredentialSource = switch context.tessera.identity?.method {

@@ -14,6 +14,7 @@ public import Tessera
 public struct HTTPBasicAuthenticator<Context: TesseraRequestContext>: TesseraAuthenticator {
     /// The login flow (directory, hasher, throttle).
     public let login: PasswordLogin
+    /// The `Basic` challenge a 401 offers.
     public let challenge: AuthenticationChallenge?
     /// The clock that dates the proof.
     public let clock: any WallClock
@@ -25,6 +26,7 @@ public struct HTTPBasicAuthenticator<Context: TesseraRequestContext>: TesseraAut
         self.challenge = .basic(realm: realm)
     }
 
+    /// Checks the request's credential of this kind.
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
         let basics = request.headers[values: .authorization].filter { $0.lowercased().hasPrefix("basic ") }
         guard let header = basics.first else { return .absent }

@@ -23,6 +23,7 @@ public struct JWTAuthenticator<Context: TesseraRequestContext>: TesseraAuthentic
     public let accessTokens: AccessTokens
     /// The cookie a token may also come in, or `nil` for the header only.
     public let cookieName: String?
+    /// The `Bearer` challenge a 401 offers for this scheme.
     public let challenge: AuthenticationChallenge?
 
     /// An authenticator over `accessTokens`.
@@ -35,6 +36,7 @@ public struct JWTAuthenticator<Context: TesseraRequestContext>: TesseraAuthentic
         self.challenge = .bearer(realm: realm)
     }
 
+    /// Checks the request's credential of this kind.
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
         let method: AuthenticationMethod
         let token: String

@@ -48,10 +48,17 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Equatable {
         let detail: String
     }
 
+    /// The problem as an `application/problem+json` response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response
+    }
+
+    /// The problem as a response, with no request needed.
+    var response: Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let body = try encoder.encode(Body(title: status.reasonPhrase, status: status.code, code: code, detail: detail))
+        // Encoding four strings and an integer can't fail.
+        let body = (try? encoder.encode(Body(title: status.reasonPhrase, status: status.code, code: code, detail: detail))) ?? Data()
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"

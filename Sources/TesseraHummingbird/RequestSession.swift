@@ -27,6 +27,7 @@ public final class RequestSession: Sendable {
         var events: [AuditEvent] = []
     }
 
+    @usableFromInline
     init(manager: SessionManager, session: Session) {
         self.manager = manager
         self.state = Mutex(State(session: session))
@@ -36,11 +37,13 @@ public final class RequestSession: Sendable {
     public var snapshot: Session { state.withLock { $0.session } }
 
     /// The signed-in user's ID, or `nil`.
-    public var userID: String? { snapshot.userID }
+    public var userID: String? { state.withLock { $0.session.userID } }
     /// Whether a user is signed in.
-    public var isAuthenticated: Bool { snapshot.isAuthenticated }
+    public var isAuthenticated: Bool { state.withLock { $0.session.isAuthenticated } }
+    /// When the user signed in or last stepped up.
+    public var authenticatedAt: Date? { state.withLock { $0.session.authenticatedAt } }
     /// How the request found its session (a dead or forged cookie shows here).
-    public var origin: Session.Origin { snapshot.origin }
+    public var origin: Session.Origin { state.withLock { $0.session.origin } }
 
     /// The value under `key`, or `nil`.
     public func get<Value>(_ key: SessionKey<Value>) throws(SessionError) -> Value? {
@@ -113,6 +116,7 @@ public final class RequestSession: Sendable {
 
     /// Saves what changed; returns the cookies to set and the audit events
     /// the changes make, which are reported only once the save held.
+    @usableFromInline
     func save() async throws(SessionError) -> (cookies: [SetCookie], events: [AuditEvent]) {
         var session = snapshot
         let cookies = try await manager.save(&session)

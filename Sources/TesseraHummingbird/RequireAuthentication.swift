@@ -32,14 +32,17 @@ public struct RequireAuthentication<Context: TesseraRequestContext>: RouterMiddl
         self.loginPage = loginPage
     }
 
+    /// Runs the check, then the rest of the chain.
+    @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard context.tessera.identity != nil else { throw refusal(for: request, state: context.tessera) }
+        guard context.tessera.identity != nil else { throw Self.refusal(for: request, state: context.tessera, loginPage: loginPage) }
         var response = try await next(request, context)
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 
-    func refusal(for request: Request, state: TesseraRequestState) -> any Error {
+    @usableFromInline
+    static func refusal(for request: Request, state: TesseraRequestState, loginPage: String?) -> any Error {
         if state.storeWasUnavailable { return ProblemDetails.serviceUnavailable }
         if let retryAfter = state.rejections.compactMap(\.retryAfter).max() {
             return ProblemDetails(status: .tooManyRequests, code: "login.throttled",

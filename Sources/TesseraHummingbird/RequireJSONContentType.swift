@@ -13,6 +13,7 @@ public struct RequireJSONContentType<Context: RequestContext>: RouterMiddleware 
     /// A guard.
     public init() {}
 
+    /// Runs the check, then the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let safe: Set<HTTPRequest.Method> = [.get, .head, .options, .trace]
         let bodiless = request.headers[.contentLength] == "0"

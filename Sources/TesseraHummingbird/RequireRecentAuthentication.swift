@@ -25,6 +25,7 @@ public struct RequireRecentAuthentication<Context: TesseraRequestContext>: Route
         self.clock = clock
     }
 
+    /// Runs the check, then the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
         if let at = identity.authenticatedAt, clock.now().timeIntervalSince(at) <= maximumAge {

@@ -18,6 +18,7 @@ public struct RequireScopes<Context: TesseraRequestContext>: RouterMiddleware {
         self.scopes = scopes
     }
 
+    /// Runs the check, then the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
         guard identity.allows(scopes: scopes) else {

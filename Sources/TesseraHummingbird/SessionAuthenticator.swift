@@ -8,19 +8,28 @@ import Tessera
 /// is ``AuthenticationMethod/session`` or ``AuthenticationMethod/sealedSession``,
 /// its scopes unrestricted, and `authenticatedAt` the sign-in or last step-up.
 public struct SessionAuthenticator<Context: TesseraRequestContext>: TesseraAuthenticator {
+    /// None: cookies have no `WWW-Authenticate` scheme.
     public var challenge: AuthenticationChallenge? { nil }
 
     /// An authenticator; add it after the session middleware.
+    @inlinable
     public init() {}
 
+    /// The identity of the session's signed-in user, if any.
+    @inlinable
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
-        if let failure = context.tessera.sessionFailure, case .storeUnavailable(let error) = failure {
+        Self.outcome(of: context.tessera)
+    }
+
+    @usableFromInline
+    static func outcome(of state: TesseraRequestState) -> AuthenticationOutcome {
+        if let failure = state.sessionFailure, case .storeUnavailable(let error) = failure {
             return .unavailable(error)
         }
-        guard let session = context.tessera.session?.snapshot, session.isAuthenticated, let userID = session.userID else {
+        guard let session = state.session, session.isAuthenticated, let userID = session.userID else {
             return .absent
         }
-        let method: AuthenticationMethod = context.tessera.session?.manager.sealsSessionsIntoCookies == true ? .sealedSession : .session
+        let method: AuthenticationMethod = session.manager.sealsSessionsIntoCookies ? .sealedSession : .session
         return .authenticated(AuthenticatedIdentity(userID: userID, method: method, authenticatedAt: session.authenticatedAt))
     }
 }

@@ -13,6 +13,7 @@ public struct SignedCookieAuthenticator<Context: TesseraRequestContext>: Tessera
     public let cookie: SignedUserCookie
     /// The clock cookie ages are measured on.
     public let clock: any WallClock
+    /// None: cookies have no `WWW-Authenticate` scheme.
     public var challenge: AuthenticationChallenge? { nil }
 
     /// An authenticator for `cookie`.
@@ -21,7 +22,14 @@ public struct SignedCookieAuthenticator<Context: TesseraRequestContext>: Tessera
         self.clock = clock
     }
 
+    /// The identity the request's signed cookie names, if it verifies.
+    @inlinable
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
+        Self.outcome(of: request, cookie: cookie, clock: clock)
+    }
+
+    @usableFromInline
+    static func outcome(of request: Request, cookie: SignedUserCookie, clock: any WallClock) -> AuthenticationOutcome {
         guard let verdict = cookie.verify(RequestCookies(headers: request.headers[values: .cookie]), now: clock.now()) else { return .absent }
         guard case .valid(let verified) = verdict, !verified.value.isEmpty else {
             let reason = verdict.summary.replacingOccurrences(of: " ", with: "_")

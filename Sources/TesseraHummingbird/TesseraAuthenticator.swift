@@ -37,20 +37,16 @@ public protocol TesseraAuthenticator: RouterMiddleware where Context: TesseraReq
 }
 
 extension TesseraAuthenticator {
+    /// Offers this scheme's challenge, then, unless an earlier
+    /// authenticator already accepted the request, records what
+    /// ``authenticate(_:context:)`` made of it; then the rest of the chain.
+    @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let challenge, !context.tessera.challenges.contains(challenge) { context.tessera.challenges.append(challenge) }
-        guard context.tessera.identity == nil else { return try await next(request, context) }
-        switch await authenticate(request, context: context) {
-        case .authenticated(let identity):
-            context.tessera.identity = identity
-        case .absent:
-            break
-        case .refused(let rejection):
-            context.tessera.rejections.append(rejection)
-        case .unavailable(let error):
-            context.logger.error("credential store unavailable", metadata: ["tessera.error": "\(error)"])
-            context.tessera.unavailableStore = error
+        if let challenge { context.tessera.offer(challenge) }
+        if context.tessera.identity == nil {
+            let outcome = await authenticate(request, context: context)
+            context.tessera.apply(outcome, logger: context.logger)
         }
         return try await next(request, context)
     }

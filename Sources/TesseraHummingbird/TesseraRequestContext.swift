@@ -46,7 +46,9 @@ extension TesseraRequestContext {
 /// core storage plus ``TesseraRequestState``, with the peer address read
 /// from the connection.
 public struct BasicTesseraRequestContext: TesseraRequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
+    /// Tessera's per-request state.
     public var tessera: TesseraRequestState
     /// The connection's peer address.
     public let remoteAddress: SocketAddress?

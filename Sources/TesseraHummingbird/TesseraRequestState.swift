@@ -1,3 +1,4 @@
+public import Logging
 public import NIOCore
 public import Tessera
 
@@ -62,5 +63,27 @@ public struct TesseraRequestState: Sendable {
     /// protected route is 503, never a pass.
     public var storeWasUnavailable: Bool {
         unavailableStore != nil || sessionFailure != nil
+    }
+
+    /// Adds `challenge` to the ones a 401 offers, once.
+    @usableFromInline
+    mutating func offer(_ challenge: AuthenticationChallenge) {
+        if !challenges.contains(challenge) { challenges.append(challenge) }
+    }
+
+    /// Records what an authenticator found.
+    @usableFromInline
+    mutating func apply(_ outcome: AuthenticationOutcome, logger: Logger) {
+        switch outcome {
+        case .authenticated(let identity):
+            self.identity = identity
+        case .absent:
+            break
+        case .refused(let rejection):
+            rejections.append(rejection)
+        case .unavailable(let error):
+            logger.error("credential store unavailable", metadata: ["tessera.error": "\(error)"])
+            unavailableStore = error
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+public import Logging
 
 public import Tessera
 
@@ -39,40 +40,59 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
         self.audit = audit
     }
 
+    /// Runs the check, then the rest of the chain.
+    /// Loads the session, runs the rest of the chain, saves the session.
+    @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let cookies = RequestCookies(headers: request.headers[values: .cookie])
-        let client = SessionClient(address: context.tessera.clientAddress, userAgent: request.headers[.userAgent])
-        let session: RequestSession
-        do {
-            session = RequestSession(manager: manager, session: try await manager.load(from: cookies, client: client))
-        } catch {
-            context.logger.error("session store unavailable", metadata: ["tessera.error": "\(error)"])
-            context.tessera.sessionFailure = error
+        guard let session = await open(request, state: &context.tessera, logger: context.logger) else {
             return try await next(request, context)
         }
-        if case .ended(let end) = session.origin, end == .unknown || end == .malformed {
-            // A cookie naming no session this server issued: stale after a
-            // logout, or someone guessing IDs (CS-S16). Never the value.
-            audit.record(.sessionCookieRefused(reason: end == .unknown ? "unknown" : "malformed"), client: context.tessera.clientAddress)
-        }
-        context.tessera.session = session
-
         var response: Response
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
+        return try await close(session, response: response, state: context.tessera, logger: context.logger)
+    }
 
+    /// Loads the request's session into `state`; `nil` (and
+    /// ``TesseraRequestState/sessionFailure`` set) when the store is down.
+    @usableFromInline
+    func open(_ request: Request, state: inout TesseraRequestState, logger: Logger) async -> RequestSession? {
+        let cookies = RequestCookies(headers: request.headers[values: .cookie])
+        let client = SessionClient(address: state.clientAddress, userAgent: request.headers[.userAgent])
+        let session: RequestSession
+        do {
+            session = RequestSession(manager: manager, session: try await manager.load(from: cookies, client: client))
+        } catch {
+            logger.error("session store unavailable", metadata: ["tessera.error": "\(error)"])
+            state.sessionFailure = error
+            return nil
+        }
+        if case .ended(let end) = session.origin, end == .unknown || end == .malformed {
+            // A cookie naming no session this server issued: stale after a
+            // logout, or someone guessing IDs (CS-S16). Never the value.
+            audit.record(.sessionCookieRefused(reason: end == .unknown ? "unknown" : "malformed"), client: state.clientAddress)
+        }
+        state.session = session
+        return session
+    }
+
+    /// Saves `session` and adds its cookies to `response`; a failed save
+    /// turns the response into a 503.
+    @usableFromInline
+    func close(_ session: RequestSession, response: Response, state: TesseraRequestState, logger: Logger) async throws -> Response {
+        var response = response
         let saved: (cookies: [SetCookie], events: [AuditEvent])
         do {
             saved = try await session.save()
         } catch {
-            context.logger.error("session could not be saved", metadata: ["tessera.error": "\(error)"])
-            return try ProblemDetails.serviceUnavailable.response(from: request, context: context)
+            logger.error("session could not be saved", metadata: ["tessera.error": "\(error)"])
+            return ProblemDetails.serviceUnavailable.response
         }
-        for event in saved.events { audit.record(event, client: context.tessera.clientAddress) }
+        for event in saved.events { audit.record(event, client: state.clientAddress) }
         guard !saved.cookies.isEmpty else { return response }
         for cookie in saved.cookies {
             response.headers.append(HTTPField(name: .setCookie, value: try cookie.headerValue()))

@@ -33,7 +33,7 @@ public struct SessionManager: Sendable {
 
     /// Whether sessions are sealed into the cookie (``init(sealingWith:revocation:configuration:maximumChunks:clock:random:)``)
     /// rather than kept in a store.
-    public var sealsSessionsIntoCookies: Bool { backend is SealedCookieSessionBackend }
+    public let sealsSessionsIntoCookies: Bool
 
     /// Sessions kept server-side in `store`; the cookie holds only a random ID.
     public init(
@@ -45,6 +45,7 @@ public struct SessionManager: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.backend = ServerSessionBackend(store: store, configuration: configuration, random: random)
+        self.sealsSessionsIntoCookies = false
     }
 
     /// Sessions sealed into the cookie itself (AES-256-GCM under `ring`),
@@ -70,6 +71,7 @@ public struct SessionManager: Sendable {
             configuration: configuration,
             random: random
         )
+        self.sealsSessionsIntoCookies = true
     }
 
     /// The request's session: the live one its cookie names, or a fresh one.

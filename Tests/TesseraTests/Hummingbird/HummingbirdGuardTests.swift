@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func test_ASVS_3_5_1_formPostNeedsTheSessionsToken() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             let (cookie, token) = try await signIn(client)
             let (otherCookie, otherToken) = try await signIn(client)
             #expect(cookie != otherCookie)
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func test_ASVS_3_5_3_crossSiteAndUntrustedOriginsAreRefusedSameOriginPasses() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             let (cookie, _) = try await signIn(client)
             let cases: [([(String, String)], HTTPResponse.Status, String?)] = [
                 ([("Sec-Fetch-Site", "cross-site")], .forbidden, "csrf.cross_site_fetch"),
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func test_CS_C9_loginCSRFIsRefused() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             // An anonymous cross-site post to the login route never reaches it.
             try await client.execute(uri: "/login", method: .post, headers: .with([("Sec-Fetch-Site", "cross-site")])) { response in
                 #expect(response.status == .forbidden)
@@ -143,7 +143,7 @@ import Testing
 
     @Test func storeOutagesOfCredentialStoresAnswer503OnProtectedRoutesOnly() async throws {
         let issued = try await fixture.accessTokens(denyList: fixture.denyList).issue(subject: "alice")
-        try await fixture.app(tokenDenyList: FailingDenyList()).test(.router) { client in
+        try await fixture.app(tokenDenyList: FailingDenyList()).test(.live) { client in
             try await client.execute(uri: "/me", method: .get, headers: .with([("Authorization", "Bearer \(issued.token)")])) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.problemCode == "store_unavailable")

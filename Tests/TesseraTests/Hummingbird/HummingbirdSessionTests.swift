@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func test_ASVS_7_2_4_stepUpRotatesTheIDAgain() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             let (first, token) = try await signIn(client)
             let second = try await client.execute(
                 uri: "/step-up", method: .post, headers: .with([("Cookie", first), ("X-CSRF-Token", token)])
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func cookiesAreSetOnlyWhenTheSessionIsNewRotatedEndedOrMoved() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             // An anonymous visitor who stores nothing gets no cookie and no store write.
             try await client.execute(uri: "/public", method: .get) { response in
                 #expect(response.setCookies.isEmpty)
@@ -76,7 +76,7 @@ import Testing
         // A persistent cookie carries its expiry, so it is re-sent when that moves.
         let persistent = SessionManager(store: fixture.sessionStore, configuration: SessionConfiguration(
             cookie: .init(name: "sid", persistent: true, secure: false)), clock: fixture.clock)
-        try await fixture.app(sessions: persistent).test(.router) { client in
+        try await fixture.app(sessions: persistent).test(.live) { client in
             let (cookie, _) = try await signIn(client)
             try await client.execute(uri: "/me", method: .get, headers: .with([("Cookie", cookie)])) { #expect($0.setCookies.isEmpty) }
             fixture.clock.advance(by: SessionConfiguration.defaultActivityWriteInterval + 1)
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func test_CS_S13_responsesThatSetACookieAreNeverStoredBySharedCaches() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             try await client.execute(uri: "/token", method: .get) { response in
                 #expect(!response.setCookies.isEmpty)
                 #expect(response.headers[.cacheControl] == "no-store")
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func test_CS_S16_forgedSessionCookiesAreAuditedWithoutTheirValue() async throws {
-        try await fixture.app().test(.router) { client in
+        try await fixture.app().test(.live) { client in
             let forged = "sid=" + String(repeating: "A", count: 43)
             try await client.execute(uri: "/public", method: .get, headers: .with([("Cookie", forged)])) { response in
                 #expect(response.status == .ok)
@@ -135,7 +135,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let storage = try await SQLiteStorage.open(path: path)
         let sessions = SessionManager(store: storage.sessions, configuration: SessionConfiguration(cookie: .init(name: "sid", secure: false)))
-        try await fixture.app(sessions: sessions).test(.router) { client in
+        try await fixture.app(sessions: sessions).test(.live) { client in
             let (cookie, _) = try await signIn(client)
             try await client.execute(uri: "/me", method: .get, headers: .with([("Cookie", cookie)])) { #expect($0.status == .ok) }
             await storage.close()
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func sealedSessionsAuthenticateWithNoStore() async throws {
-        try await fixture.app(sessions: fixture.sealedSessions).test(.router) { client in
+        try await fixture.app(sessions: fixture.sealedSessions).test(.live) { client in
             let (cookie, _) = try await signIn(client, cookieName: "sealed")
             try await client.execute(uri: "/me", method: .get, headers: .with([("Cookie", cookie)])) { response in
                 #expect(response.status == .ok)
