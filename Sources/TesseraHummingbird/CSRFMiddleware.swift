@@ -49,7 +49,8 @@ public struct CSRFMiddleware<Context: TesseraRequestContext>: RouterMiddleware {
 
         var request = request
         var formToken: String?
-        if let field = protection.configuration.formFieldName, Self.needsFormToken(request), Self.isForm(request) {
+        if let field = protection.configuration.formFieldName,
+           Self.needsFormToken(request, tokenHeader: protection.configuration.headerName), Self.isForm(request) {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             formToken = Self.formValue(named: field, in: String(buffer: body))
         }
@@ -67,9 +68,9 @@ public struct CSRFMiddleware<Context: TesseraRequestContext>: RouterMiddleware {
 
     /// The token is only consulted when neither `Sec-Fetch-Site` nor
     /// `Origin` came, so only then is the body read.
-    static func needsFormToken(_ request: Request) -> Bool {
+    static func needsFormToken(_ request: Request, tokenHeader: String) -> Bool {
         request.headers[HTTPField.Name("Sec-Fetch-Site")!] == nil && request.headers[.origin] == nil
-            && request.headers[HTTPField.Name(CSRFConfiguration.defaultHeaderName)!] == nil
+            && HTTPField.Name(tokenHeader).map { request.headers[$0] == nil } ?? true
     }
 
     static func isForm(_ request: Request) -> Bool {
