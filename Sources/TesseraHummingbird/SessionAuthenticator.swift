@@ -23,9 +23,8 @@ public struct SessionAuthenticator<Context: TesseraRequestContext>: TesseraAuthe
 
     @usableFromInline
     static func outcome(of state: TesseraRequestState) -> AuthenticationOutcome {
-        if let failure = state.sessionFailure, case .storeUnavailable(let error) = failure {
-            return .unavailable(error)
-        }
+        // A session that could not be loaded is already recorded in
+        // `sessionFailure`, which the guards answer with 503.
         guard let session = state.session, session.isAuthenticated, let userID = session.userID else {
             return .absent
         }

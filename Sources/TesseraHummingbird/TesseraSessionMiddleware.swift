@@ -40,7 +40,6 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
         self.audit = audit
     }
 
-    /// Runs the check, then the rest of the chain.
     /// Loads the session, runs the rest of the chain, saves the session.
     @inlinable
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
