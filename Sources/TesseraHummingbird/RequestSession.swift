@@ -116,9 +116,17 @@ public final class RequestSession: Sendable {
 
     /// Saves what changed; returns the cookies to set and the audit events
     /// the changes make, which are reported only once the save held.
+    /// `client` is asked for only when there is something to write.
     @usableFromInline
-    func save() async throws(SessionError) -> (cookies: [SetCookie], events: [AuditEvent]) {
-        var session = snapshot
+    func save(client: () -> SessionClient) async throws(SessionError) -> (cookies: [SetCookie], events: [AuditEvent]) {
+        let due = state.withLock { state -> (session: Session?, events: [AuditEvent]) in
+            if manager.saveIsDue(state.session) { return (state.session, []) }
+            // Nothing to write: no store call, no cookie, no client facts.
+            defer { state.events = [] }
+            return (nil, state.events)
+        }
+        guard var session = due.session else { return ([], due.events) }
+        session.client = client()
         let cookies = try await manager.save(&session)
         let events = state.withLock { state in
             state.session = session

@@ -53,18 +53,19 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        return try await close(session, response: response, state: context.tessera, logger: context.logger)
+        return try await close(session, request: request, response: response, state: context.tessera, logger: context.logger)
     }
 
     /// Loads the request's session into `state`; `nil` (and
     /// ``TesseraRequestState/sessionFailure`` set) when the store is down.
     @usableFromInline
     func open(_ request: Request, state: inout TesseraRequestState, logger: Logger) async -> RequestSession? {
-        let cookies = RequestCookies(headers: request.headers[values: .cookie])
-        let client = SessionClient(address: state.clientAddress, userAgent: request.headers[.userAgent])
+        // The session cookie and, for sealed sessions, its chunks (`name.1`…).
+        let name = manager.configuration.cookie.name
+        let cookies = RequestCookies(headers: request.headers[values: .cookie]) { $0.hasPrefix(name) }
         let session: RequestSession
         do {
-            session = RequestSession(manager: manager, session: try await manager.load(from: cookies, client: client))
+            session = RequestSession(manager: manager, session: try await manager.load(from: cookies))
         } catch {
             logger.error("session store unavailable", metadata: ["tessera.error": "\(error)"])
             state.sessionFailure = error
@@ -82,11 +83,13 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
     /// Saves `session` and adds its cookies to `response`; a failed save
     /// turns the response into a 503.
     @usableFromInline
-    func close(_ session: RequestSession, response: Response, state: TesseraRequestState, logger: Logger) async throws -> Response {
+    func close(_ session: RequestSession, request: Request, response: Response, state: TesseraRequestState, logger: Logger) async throws -> Response {
         var response = response
         let saved: (cookies: [SetCookie], events: [AuditEvent])
         do {
-            saved = try await session.save()
+            saved = try await session.save {
+                SessionClient(address: state.clientAddress, userAgent: request.headers[.userAgent])
+            }
         } catch {
             logger.error("session could not be saved", metadata: ["tessera.error": "\(error)"])
             return ProblemDetails.serviceUnavailable.response

@@ -31,10 +31,22 @@ public struct RequestCookies: Sendable, Sequence {
 
     /// Parses one or more `Cookie` header field values.
     public init<Headers: Sequence>(headers: Headers) where Headers.Element == String {
+        self.init(headers: headers) { _ in true }
+    }
+
+    /// Parses `headers` but keeps only the pairs whose name passes
+    /// `isWanted`: the same reading as ``init(headers:)`` (limits included),
+    /// without building strings for cookies the caller will never look at.
+    ///
+    /// ```swift
+    /// let cookies = RequestCookies(headers: cookieHeaders) { $0 == "sid" }
+    /// ```
+    public init<Headers: Sequence>(headers: Headers, keeping isWanted: (Substring) -> Bool) where Headers.Element == String {
         var pairs: [Pair] = []
         var budget = Self.maximumHeaderBytes
+        var read = 0
         for header in headers {
-            guard budget > 0, pairs.count < Self.maximumCount else { break }
+            guard budget > 0, read < Self.maximumCount else { break }
             var field = Substring(header).utf8[...]
             if field.count > budget {
                 // Keep whole pairs only: a pair cut at the limit is dropped, not read short.
@@ -42,7 +54,7 @@ public struct RequestCookies: Sendable, Sequence {
                 field = field[..<(field.lastIndex(of: UInt8(ascii: ";")) ?? field.startIndex)]
             }
             budget -= field.count
-            Self.parse(field, into: &pairs)
+            Self.parse(field, read: &read, isWanted: isWanted, into: &pairs)
         }
         self.pairs = pairs
     }
@@ -52,17 +64,22 @@ public struct RequestCookies: Sendable, Sequence {
         self.init(headers: CollectionOfOne(header))
     }
 
-    private static func parse(_ field: Substring.UTF8View.SubSequence, into pairs: inout [Pair]) {
+    private static func parse(
+        _ field: Substring.UTF8View.SubSequence, read: inout Int, isWanted: (Substring) -> Bool, into pairs: inout [Pair]
+    ) {
         for segment in field.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
-            guard pairs.count < maximumCount else { return }
+            guard read < maximumCount else { return }
             guard let equals = segment.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = trim(segment[segment.startIndex..<equals])
-            var value = trim(segment[segment.index(after: equals)...])
             guard !name.isEmpty else { continue }
+            read += 1
+            let nameText = Substring(name)
+            guard isWanted(nameText) else { continue }
+            var value = trim(segment[segment.index(after: equals)...])
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
-            pairs.append(Pair(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+            pairs.append(Pair(name: String(nameText), value: String(decoding: value, as: UTF8.self)))
         }
     }
 

@@ -61,9 +61,6 @@ struct SealedCookieSessionBackend: SessionBackend {
         if base == nil, !session.hasContent {
             return presented ? clearingCookies(session.requestCookies) : []
         }
-        if let base, !session.hasChanges, now.timeIntervalSince(base.lastSeenAt) < configuration.activityWriteInterval {
-            return []
-        }
         let handle = base?.handle ?? SessionHandle(random: random)
         var record = base ?? SessionRecord(
             key: Self.lookupKey(for: handle), handle: handle, version: 0,

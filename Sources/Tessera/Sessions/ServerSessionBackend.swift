@@ -46,9 +46,8 @@ struct ServerSessionBackend: SessionBackend {
         guard let loaded = session.record else {
             return try await insertNew(&session, now: now, presented: presented)
         }
-        let touchDue = now.timeIntervalSince(loaded.lastSeenAt) >= configuration.activityWriteInterval
-        guard session.hasChanges || touchDue else { return [] }
-
+        // The manager calls only when a save is due (`Session.saveIsDue`):
+        // here, changes to write or a last-seen time to move.
         var base = loaded
         // The session's own values already are the loaded ones with this
         // request's changes applied; only a re-read base needs a decode.

@@ -35,7 +35,11 @@ public struct Session: Sendable {
     var pendingIdentity: PendingIdentity?
     var rotationRequested = false
     var ended = false
-    var client: SessionClient
+    /// The client facts the next write records: set it before
+    /// ``SessionManager/save(_:)`` (a framework can leave formatting the
+    /// peer address until ``SessionManager/saveIsDue(_:)`` says a write
+    /// will happen).
+    public var client: SessionClient
     /// Sealed sessions: the request's cookies, to delete stale chunks.
     var requestCookies = RequestCookies(header: "")
 
@@ -127,6 +131,17 @@ public struct Session: Sendable {
 
     /// Whether there is anything worth storing for a new session.
     var hasContent: Bool { !values.isEmpty || userID != nil }
+
+    /// Whether a save has anything to do: end or clear a session, store a
+    /// new one with content, write changes, or move the idle deadline once
+    /// `activityWriteInterval` has passed since the last write. Both
+    /// backends' saves return no cookies and touch nothing when this is false.
+    func saveIsDue(now: Date, activityWriteInterval: TimeInterval) -> Bool {
+        let presented = origin != .none
+        if ended { return presented || record != nil }
+        guard let record else { return hasContent || presented }
+        return hasChanges || now.timeIntervalSince(record.lastSeenAt) >= activityWriteInterval
+    }
 }
 
 /// Facts about the client, recorded with the session for the user's

@@ -6,6 +6,7 @@ protocol SessionBackend: Sendable {
     /// The live session the cookies name, or a fresh one saying why not.
     func resume(_ cookies: RequestCookies, client: SessionClient, now: Date) async throws(SessionError) -> Session
     /// Writes what changed and returns the `Set-Cookie` headers to send.
+    /// Called only when `session.saveIsDue(...)` holds.
     func save(_ session: inout Session, now: Date) async throws(SessionError) -> [SetCookie]
     /// The user's sessions, oldest first.
     func records(ofUser userID: String) async throws(SessionError) -> [SessionRecord]

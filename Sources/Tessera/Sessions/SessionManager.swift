@@ -85,7 +85,16 @@ public struct SessionManager: Sendable {
     /// to send: none when nothing changed, the new ID after a rotation, a
     /// deletion after logout or when a dead cookie was presented.
     public func save(_ session: inout Session) async throws(SessionError) -> [SetCookie] {
-        try await backend.save(&session, now: clock.now())
+        let now = clock.now()
+        guard session.saveIsDue(now: now, activityWriteInterval: configuration.activityWriteInterval) else { return [] }
+        return try await backend.save(&session, now: now)
+    }
+
+    /// Whether ``save(_:)`` would write or send anything for `session` now.
+    /// When it is `false`, skipping the save changes nothing, and a
+    /// framework saves itself the call (and formatting the client facts).
+    public func saveIsDue(_ session: Session) -> Bool {
+        session.saveIsDue(now: clock.now(), activityWriteInterval: configuration.activityWriteInterval)
     }
 
     /// Signs `userID` in: records how and when, and rotates the session ID

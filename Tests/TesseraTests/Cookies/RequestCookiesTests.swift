@@ -146,11 +146,28 @@ struct RequestCookiesParserTests {
             let cookies = RequestCookies(headers: [text, text])
             #expect(cookies.pairs.count <= 256, "round \(round)")
             #expect(cookies.pairs.allSatisfy { !$0.name.isEmpty }, "round \(round)")
+            let kept = RequestCookies(headers: [text, text]) { $0.hasPrefix("a") }
+            #expect(kept.pairs == cookies.pairs.filter { $0.name.hasPrefix("a") }, "round \(round)")
         }
         // A cut through a multi-byte character at the 64 KiB boundary: the
         // pair before it survives whole, the cut one is dropped.
         let boundary = "b=1; a=" + String(repeating: "x", count: 65_528) + "€€€"
         let cut = RequestCookies(header: boundary)
         #expect(cut.pairs.map(\.name) == ["b"])
+    }
+
+    /// The filtered reading (what the authenticators use) is the full
+    /// reading with the other names left out: the same limits, the same
+    /// order, the same duplicates, so a cookie past the 256th pair can't be
+    /// smuggled in by filtering.
+    @Test func test_K_17_filteredReadingKeepsTheLimitsAndDuplicates() {
+        let many = (0..<300).map { "c\($0)=\($0)" }.joined(separator: "; ") + "; sid=late"
+        #expect(RequestCookies(headers: [many]) { $0 == "sid" }.pairs.isEmpty)
+        #expect(RequestCookies(headers: [many]) { $0 == "c255" }.pairs == [.init(name: "c255", value: "255")])
+        #expect(RequestCookies(headers: [many]) { $0 == "c256" }.pairs.isEmpty)
+
+        let tossed = RequestCookies(headers: ["theme=dark; sid=\"one\"", " sid=two ;other=x"]) { $0 == "sid" }
+        #expect(tossed.values(named: "sid") == ["one", "two"])
+        #expect(tossed.first(named: "theme") == nil)
     }
 }
