@@ -21,16 +21,21 @@ public final class RequestSession: Sendable {
     /// The manager that loaded the session and will save it.
     public let manager: SessionManager
     private let state: Mutex<State>
+    /// The client facts a write records, worked out only for a write.
+    private let client: @Sendable () -> SessionClient
 
     private struct State {
         var session: Session
         var events: [AuditEvent] = []
+        /// Cookies a ``commit()`` made, still to go on the response.
+        var committedCookies: [SetCookie] = []
     }
 
     @usableFromInline
-    init(manager: SessionManager, session: Session) {
+    init(manager: SessionManager, session: Session, client: @escaping @Sendable () -> SessionClient = { SessionClient() }) {
         self.manager = manager
         self.state = Mutex(State(session: session))
+        self.client = client
     }
 
     /// A copy of the session as it stands.
@@ -114,25 +119,38 @@ public final class RequestSession: Sendable {
         try state.withLock { (state: inout State) throws(Failure) -> Result in try body(&state.session) }
     }
 
-    /// Saves what changed; returns the cookies to set and the audit events
-    /// the changes make, which are reported only once the save held.
-    /// `client` is asked for only when there is something to write.
+    /// Saves the session now instead of after the route, for a handler
+    /// that must know the new cookie, say to return a sign-in's session
+    /// cookie in a JSON body as well. The middleware still puts the
+    /// cookies on the response, and saves again only if the route changes
+    /// the session afterwards.
+    /// - Returns: the session cookie set by this save, if any.
+    /// - Throws: ``SessionError`` when the store fails: answer 503.
+    public func commit() async throws(SessionError) -> SetCookie? {
+        let cookies = try await write()
+        state.withLock { $0.committedCookies += cookies }
+        return cookies.last { $0.name == manager.configuration.cookie.name && !$0.value.isEmpty }
+    }
+
+    /// Saves what changed; returns the cookies to set (a ``commit()``'s
+    /// included) and the audit events the changes make, which are reported
+    /// only once the save held.
     @usableFromInline
-    func save(client: () -> SessionClient) async throws(SessionError) -> (cookies: [SetCookie], events: [AuditEvent]) {
-        let due = state.withLock { state -> (session: Session?, events: [AuditEvent]) in
-            if manager.saveIsDue(state.session) { return (state.session, []) }
-            // Nothing to write: no store call, no cookie, no client facts.
-            defer { state.events = [] }
-            return (nil, state.events)
+    func save() async throws(SessionError) -> (cookies: [SetCookie], events: [AuditEvent]) {
+        let cookies = try await write()
+        return state.withLock { state in
+            defer { state.events = []; state.committedCookies = [] }
+            return (state.committedCookies + cookies, state.events)
         }
-        guard var session = due.session else { return ([], due.events) }
+    }
+
+    /// Writes the session if a save is due; the client facts are worked out
+    /// only then.
+    private func write() async throws(SessionError) -> [SetCookie] {
+        guard var session = state.withLock({ manager.saveIsDue($0.session) ? $0.session : nil }) else { return [] }
         session.client = client()
         let cookies = try await manager.save(&session)
-        let events = state.withLock { state in
-            state.session = session
-            defer { state.events = [] }
-            return state.events
-        }
-        return (cookies, events)
+        state.withLock { $0.session = session }
+        return cookies
     }
 }

@@ -53,7 +53,7 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        return try await close(session, request: request, response: response, state: context.tessera, logger: context.logger)
+        return try await close(session, response: response, state: context.tessera, logger: context.logger)
     }
 
     /// Loads the request's session into `state`; `nil` (and
@@ -65,7 +65,10 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
         let cookies = RequestCookies(headers: request.headers[values: .cookie]) { $0.hasPrefix(name) }
         let session: RequestSession
         do {
-            session = RequestSession(manager: manager, session: try await manager.load(from: cookies))
+            let client: @Sendable () -> SessionClient = { [state] in
+                SessionClient(address: state.clientAddress, userAgent: request.headers[.userAgent])
+            }
+            session = RequestSession(manager: manager, session: try await manager.load(from: cookies), client: client)
         } catch {
             logger.error("session store unavailable", metadata: ["tessera.error": "\(error)"])
             state.sessionFailure = error
@@ -83,13 +86,11 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
     /// Saves `session` and adds its cookies to `response`; a failed save
     /// turns the response into a 503.
     @usableFromInline
-    func close(_ session: RequestSession, request: Request, response: Response, state: TesseraRequestState, logger: Logger) async throws -> Response {
+    func close(_ session: RequestSession, response: Response, state: TesseraRequestState, logger: Logger) async throws -> Response {
         var response = response
         let saved: (cookies: [SetCookie], events: [AuditEvent])
         do {
-            saved = try await session.save {
-                SessionClient(address: state.clientAddress, userAgent: request.headers[.userAgent])
-            }
+            saved = try await session.save()
         } catch {
             logger.error("session could not be saved", metadata: ["tessera.error": "\(error)"])
             return ProblemDetails.serviceUnavailable.response

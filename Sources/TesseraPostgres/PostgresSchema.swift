@@ -15,6 +15,9 @@ import Tessera
 /// - `tessera_token_deny_list`: one row per denied token ID (`jti`) with the
 ///   date it may be forgotten.
 ///
+/// Migration 4 adds `tessera_users`: one row per account, keyed by its
+/// random ID, with a unique lowercased login name and its password hash.
+///
 /// Migration 3 adds `tessera_one_time_tokens`: one row per reset,
 /// activation or verification token, keyed by its 32-byte SHA-256 (the
 /// token itself is never stored), with its purpose and subject; indexed by
@@ -106,6 +109,17 @@ enum PostgresSchema {
             """,
             "CREATE INDEX tessera_one_time_tokens_by_subject ON tessera_one_time_tokens (subject, purpose)",
             "CREATE INDEX tessera_one_time_tokens_by_expiry ON tessera_one_time_tokens (expires_at)",
+        ],
+        [
+            """
+            CREATE TABLE tessera_users (
+                id text PRIMARY KEY,
+                username text NOT NULL UNIQUE,
+                password_hash text,
+                disabled boolean NOT NULL DEFAULT false,
+                created_at double precision NOT NULL
+            )
+            """,
         ],
     ]
 

@@ -16,7 +16,7 @@ import Tessera
 /// ```swift
 /// let storage = try PostgresStorage(url: "postgres://app:secret@db:5432/app?sslmode=require")
 /// let sessions = SessionManager(store: storage.sessions)
-/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList, oneTimeTokens
+/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList, oneTimeTokens, users
 /// let group = ServiceGroup(services: [storage, server], logger: logger)
 /// try await storage.migrate()   // once the group runs
 /// ```
@@ -37,6 +37,8 @@ public final class PostgresStorage: Service, Sendable {
     public let tokenDenyList: PostgresTokenDenyList
     /// The one-time (reset, activation, verification) token records over this database (hashes only, never tokens).
     public let oneTimeTokens: PostgresOneTimeTokenStore
+    /// The user accounts over this database.
+    public let users: PostgresUserStore
     let executor: PostgresExecutor
 
     /// Creates storage over a client configuration. Each store call fails
@@ -52,6 +54,7 @@ public final class PostgresStorage: Service, Sendable {
         refreshTokens = PostgresRefreshTokenStore(executor: executor)
         tokenDenyList = PostgresTokenDenyList(executor: executor)
         oneTimeTokens = PostgresOneTimeTokenStore(executor: executor)
+        users = PostgresUserStore(executor: executor)
     }
 
     /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).

@@ -22,6 +22,9 @@ import Tessera
 /// token itself is never stored), with its purpose and subject; indexed by
 /// subject and purpose (replacing a user's tokens) and by expiry.
 ///
+/// Migration 4 adds `tessera_users`: one row per account, keyed by its
+/// random ID, with a unique lowercased login name and its password hash.
+///
 /// Every date is a REAL number of seconds since 1970, like the session tables.
 enum SQLiteSchema {
     static let migrations: [[String]] = [
@@ -112,6 +115,17 @@ enum SQLiteSchema {
             """,
             "CREATE INDEX tessera_one_time_tokens_by_subject ON tessera_one_time_tokens (subject, purpose)",
             "CREATE INDEX tessera_one_time_tokens_by_expiry ON tessera_one_time_tokens (expires_at)",
+        ],
+        [
+            """
+            CREATE TABLE tessera_users (
+                id TEXT PRIMARY KEY NOT NULL,
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL
+            ) WITHOUT ROWID
+            """,
         ],
     ]
 

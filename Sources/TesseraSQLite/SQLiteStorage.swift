@@ -13,7 +13,7 @@ import Tessera
 /// ```swift
 /// let storage = try await SQLiteStorage.open(path: "tessera.db")
 /// let sessions = SessionManager(store: storage.sessions)
-/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList, oneTimeTokens
+/// let apiKeys = storage.apiKeys        // and loginThrottle, refreshTokens, tokenDenyList, oneTimeTokens, users
 /// ```
 public final class SQLiteStorage: Sendable {
     /// The default database file, relative to the working directory.
@@ -33,6 +33,8 @@ public final class SQLiteStorage: Sendable {
     public let tokenDenyList: SQLiteTokenDenyList
     /// The one-time (reset, activation, verification) token records over this file (hashes only, never tokens).
     public let oneTimeTokens: SQLiteOneTimeTokenStore
+    /// The user accounts over this file.
+    public let users: SQLiteUserStore
     let connection: SQLiteConnection
 
     private init(connection: SQLiteConnection) {
@@ -44,6 +46,7 @@ public final class SQLiteStorage: Sendable {
         self.refreshTokens = SQLiteRefreshTokenStore(connection: connection)
         self.tokenDenyList = SQLiteTokenDenyList(connection: connection)
         self.oneTimeTokens = SQLiteOneTimeTokenStore(connection: connection)
+        self.users = SQLiteUserStore(connection: connection)
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it;

@@ -40,6 +40,12 @@ public enum AuditEvent: Sendable, Equatable {
     case sessionCookieRefused(reason: String)
     /// A password was re-hashed to the current scheme on login.
     case passwordRehashed(userID: String)
+    /// An account was created.
+    case userCreated(userID: String)
+    /// An account was disabled; everything it held was revoked.
+    case userDisabled(userID: String)
+    /// A user changed their password (or an administrator set it).
+    case passwordChanged(userID: String)
 
     /// The event's stable name: the `event` field of the log line and the metric dimension.
     public var name: String {
@@ -61,6 +67,9 @@ public enum AuditEvent: Sendable, Equatable {
         case .csrfRejected: "csrf.rejected"
         case .sessionCookieRefused: "session.cookie_refused"
         case .passwordRehashed: "password.rehashed"
+        case .userCreated: "user.created"
+        case .userDisabled: "user.disabled"
+        case .passwordChanged: "password.changed"
         }
     }
 
@@ -83,7 +92,7 @@ public enum AuditEvent: Sendable, Equatable {
         case .signingKeyChanged(let key, let added): [("key", key), ("change", added ? "added" : "retired")]
         case .csrfRejected(let code): [("code", code)]
         case .sessionCookieRefused(let reason): [("reason", reason)]
-        case .passwordRehashed(let user): [("user", user)]
+        case .passwordRehashed(let user), .userCreated(let user), .userDisabled(let user), .passwordChanged(let user): [("user", user)]
         }
     }
 

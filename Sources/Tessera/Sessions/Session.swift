@@ -118,6 +118,10 @@ public struct Session: Sendable {
     /// When the session was created, once it has been saved.
     public var createdAt: Date? { record?.createdAt }
 
+    /// When the session was last written (its activity, to within
+    /// ``SessionConfiguration/activityWriteInterval``); `nil` until first saved.
+    public var lastSeenAt: Date? { record?.lastSeenAt }
+
     /// Whether the session has not been saved yet.
     public var isNew: Bool { record == nil }
 
