@@ -113,7 +113,8 @@ let package = Package(
         .testTarget(
             name: "TesseraTests",
             dependencies: [
-                "Tessera", "TesseraSQLite", "TesseraPostgres", "TesseraHummingbird",
+                "Tessera", "TesseraSQLite", "TesseraPostgres", "TesseraHummingbird", "TesseraServer",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

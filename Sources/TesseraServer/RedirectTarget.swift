@@ -4,7 +4,7 @@ import Foundation
 /// an absolute http(s) URL on this server's host, the cookie domain (or a
 /// subdomain of it) or an allowed host. Anything else, `//evil.example`
 /// and `/\evil.example` included, falls back to `/account`: no open
-/// redirect (ASVS 3.7.2).
+/// redirect.
 struct RedirectTarget: Sendable {
     let configuration: ServerConfiguration
 

@@ -25,6 +25,7 @@ struct CredentialStoresUnderTest: Sendable {
     let refreshTokens: any RefreshTokenStore
     let denyList: any TokenDenyList
     let oneTimeTokens: any OneTimeTokenStore
+    let users: any UserStore
 
     init(memory kind: StoreKind) {
         self.kind = kind
@@ -34,6 +35,7 @@ struct CredentialStoresUnderTest: Sendable {
         refreshTokens = MemoryRefreshTokenStore()
         denyList = MemoryTokenDenyList()
         oneTimeTokens = MemoryOneTimeTokenStore()
+        users = MemoryUserStore()
     }
 
     init(sqlite storage: SQLiteStorage, path: String) {
@@ -44,6 +46,7 @@ struct CredentialStoresUnderTest: Sendable {
         refreshTokens = storage.refreshTokens
         denyList = storage.tokenDenyList
         oneTimeTokens = storage.oneTimeTokens
+        users = storage.users
     }
 
     init(postgres storage: PostgresStorage, schema: String) {
@@ -54,6 +57,7 @@ struct CredentialStoresUnderTest: Sendable {
         refreshTokens = storage.refreshTokens
         denyList = storage.tokenDenyList
         oneTimeTokens = storage.oneTimeTokens
+        users = storage.users
     }
 
     /// Every row of `table` as its database holds it: column name → the
