@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Tessera test on a fresh machine: builds the package (library,
 # stores, `tessera` CLI, tests), starts a throwaway PostgreSQL for the store
-# tests (or uses TESSERA_POSTGRES_URL when set), runs the whole suite, and
-# stops the server. Extra arguments go to `swift test`
+# tests (or uses TESSERA_POSTGRES_URL when set), runs the whole suite, stops
+# the server, then runs the end-to-end tests of `tessera serve`
+# (scripts/test-e2e.sh). Extra arguments go to `swift test`
 # (for example: scripts/test.sh --filter Session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,10 @@ swift build --build-tests
 # The CLI tests run the executable built above; the PostgreSQL store tests
 # run against the real server scripts/with-postgres.sh starts.
 TESSERA_BIN="$PWD/.build/debug/tessera" scripts/with-postgres.sh swift test --skip-build "$@"
+# `tessera serve` end to end, with real parts: HTTP clients, nginx in front
+# (auth_request), two servers on one PostgreSQL, and headless Chromium
+# (scripts/test-e2e.sh installs nginx, Chromium and the Python packages).
+TESSERA_BIN="$PWD/.build/debug/tessera" scripts/with-postgres.sh scripts/test-e2e.sh
 # The HTTP benchmark's routes and credentials, checked with a one-second
 # smoke run of the debug build (real figures: scripts/bench-http.sh).
 scripts/bench-http.sh --bin "$PWD/.build/debug/tessera" --seconds 1 --rounds 1 >/dev/null
