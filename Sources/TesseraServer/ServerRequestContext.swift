@@ -1,10 +1,34 @@
-import Hummingbird
+public import Hummingbird
 import Foundation
+public import NIOCore
 import Tessera
 public import TesseraHummingbird
 
-/// The request context of `tessera serve`: Tessera's state plus the peer address.
-public typealias ServerRequestContext = BasicTesseraRequestContext
+/// The request context of `tessera serve`: Tessera's state, the peer
+/// address, and JSON answers with sorted keys and unescaped slashes, so
+/// they read the same every time.
+public struct ServerRequestContext: TesseraRequestContext, RemoteAddressRequestContext {
+    /// Hummingbird's own per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// Tessera's per-request state.
+    public var tessera: TesseraRequestState
+    /// The connection's peer address.
+    public let remoteAddress: SocketAddress?
+
+    /// A context for one request on `source`'s channel.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+        tessera = TesseraRequestState(peer: remoteAddress)
+    }
+
+    /// Sorted keys, `/` not escaped.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
 
 extension TesseraRequestContext {
     /// The signed-in account, looked up by the identity's user ID; a
