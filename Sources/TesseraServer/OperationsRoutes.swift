@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Prometheus
 import Tessera
@@ -22,8 +23,9 @@ struct OperationsRoutes: Sendable {
         } catch {
             healthy = false
         }
-        return Response(status: healthy ? .ok : .serviceUnavailable,
-                        headers: [.contentType: "application/json", .cacheControl: "no-store"],
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        if !healthy { headers[.retryAfter] = "5" }
+        return Response(status: healthy ? .ok : .serviceUnavailable, headers: headers,
                         body: .init(byteBuffer: ByteBuffer(string: healthy ? #"{"status":"ok"}"# : #"{"status":"store_unavailable"}"#)))
     }
 

@@ -92,6 +92,7 @@ enum PageTemplates {
     <tr data-id="{{id}}"><td>{{name}}</td><td>{{scopes}}</td><td class="optional">{{expiresAt}}</td>
     <td><form method="post" action="/account/keys/{{id}}/revoke"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><button type="submit" class="quiet" aria-label="Revoke the key {{name}}">Revoke</button></form></td></tr>
     {{/keys}}
+    {{^keys}}<tr><td colspan="4">No API keys yet.</td></tr>{{/keys}}
     </tbody>
     </table>
     <form method="post" action="/account/keys">

@@ -27,6 +27,11 @@ struct SessionRoutes: Sendable {
         authenticated.get("me", use: me)
     }
 
+    /// 401 for a session route called without a signed-in session.
+    static let noSession = ProblemDetails(
+        status: .unauthorized, code: "session.absent", detail: "No one is signed in with this session.",
+        headers: [.wwwAuthenticate: #"Bearer realm="tessera""#])
+
     @Sendable func signIn(_ request: Request, context: ServerRequestContext) async throws -> SignedIn {
         let body = try await request.decode(as: SignIn.self, context: context)
         let userID = try await PasswordSignIn(services: services).verify(body.username, body.password, context: context)
@@ -43,7 +48,7 @@ struct SessionRoutes: Sendable {
     @Sendable func current(_ request: Request, context: ServerRequestContext) async throws -> Current {
         let session = try context.requireSession()
         guard session.isAuthenticated, let userID = session.userID else {
-            throw ProblemDetails(status: .unauthorized, code: "session.absent", detail: "No one is signed in with this session.")
+            throw Self.noSession
         }
         let user = try await context.requireUser(in: services, userID: userID)
         let snapshot = session.snapshot
@@ -57,7 +62,7 @@ struct SessionRoutes: Sendable {
     @Sendable func signOut(_ request: Request, context: ServerRequestContext) async throws -> HTTPResponse.Status {
         let session = try context.requireSession()
         guard session.isAuthenticated else {
-            throw ProblemDetails(status: .unauthorized, code: "session.absent", detail: "No one is signed in with this session.")
+            throw Self.noSession
         }
         session.logOut()
         return .noContent
