@@ -52,6 +52,7 @@ struct BenchServerCommand: AsyncParsableCommand {
 
         let router = Router(context: BasicTesseraRequestContext.self)
         router.get("bare") { _, _ in "ok" }
+        router.group("noop3").add(middleware: PassThrough()).add(middleware: PassThrough()).add(middleware: PassThrough()).get { _, _ in "ok" }
         router.group("signed-cookie")
             .add(middleware: SignedCookieAuthenticator(cookie: userCookie))
             .add(middleware: RequireAuthentication()).get { _, _ in "ok" }
@@ -79,4 +80,10 @@ struct BenchServerCommand: AsyncParsableCommand {
 
     /// `name=value` of a `Set-Cookie`.
     static func pair(_ cookie: SetCookie) -> String { "\(cookie.name)=\(cookie.value)" }
+}
+
+struct PassThrough<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await next(request, context)
+    }
 }

@@ -46,7 +46,7 @@ public struct JWTAuthenticator<Context: TesseraRequestContext>: TesseraAuthentic
         case .token(let value) where !value.hasPrefix(APIKey.prefix):
             (method, token) = (.jwt, value)
         case .token, .none:
-            guard let cookieName, let value = RequestCookies(headers: request.headers[values: .cookie], keeping: { $0 == cookieName }).first(named: cookieName) else {
+            guard let cookieName, let value = RequestCookies(headers: request.cookieHeaderValues, keeping: { $0 == cookieName }).first(named: cookieName) else {
                 return .absent
             }
             (method, token) = (.jwtCookie, value)

@@ -30,7 +30,7 @@ public struct SignedCookieAuthenticator<Context: TesseraRequestContext>: Tessera
 
     @usableFromInline
     static func outcome(of request: Request, cookie: SignedUserCookie, clock: any WallClock) -> AuthenticationOutcome {
-        guard let verdict = cookie.verify(RequestCookies(headers: request.headers[values: .cookie]) { $0 == cookie.name }, now: clock.now()) else { return .absent }
+        guard let verdict = cookie.verify(RequestCookies(headers: request.cookieHeaderValues) { $0 == cookie.name }, now: clock.now()) else { return .absent }
         guard case .valid(let verified) = verdict, !verified.value.isEmpty else {
             let reason = verdict.summary.replacingOccurrences(of: " ", with: "_")
             return .refused(CredentialRejection(method: .signedCookie, code: "signed_cookie.\(reason)"))

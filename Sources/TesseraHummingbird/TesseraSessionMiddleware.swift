@@ -62,7 +62,7 @@ public struct TesseraSessionMiddleware<Context: TesseraRequestContext>: RouterMi
     func open(_ request: Request, state: inout TesseraRequestState, logger: Logger) async -> RequestSession? {
         // The session cookie and, for sealed sessions, its chunks (`name.1`…).
         let name = manager.configuration.cookie.name
-        let cookies = RequestCookies(headers: request.headers[values: .cookie]) { $0.hasPrefix(name) }
+        let cookies = RequestCookies(headers: request.cookieHeaderValues) { $0.hasPrefix(name) }
         let session: RequestSession
         do {
             let client: @Sendable () -> SessionClient = { [state] in

@@ -47,14 +47,17 @@ public struct RequestCookies: Sendable, Sequence {
         var read = 0
         for header in headers {
             guard budget > 0, read < Self.maximumCount else { break }
-            var field = Substring(header).utf8[...]
-            if field.count > budget {
-                // Keep whole pairs only: a pair cut at the limit is dropped, not read short.
-                field = field.prefix(budget)
-                field = field[..<(field.lastIndex(of: UInt8(ascii: ";")) ?? field.startIndex)]
+            var header = header
+            header.withUTF8 { bytes in
+                var field = bytes[...]
+                if field.count > budget {
+                    // Keep whole pairs only: a pair cut at the limit is dropped, not read short.
+                    field = field.prefix(budget)
+                    field = field[..<(field.lastIndex(of: UInt8(ascii: ";")) ?? field.startIndex)]
+                }
+                budget -= field.count
+                Self.parse(field, read: &read, isWanted: isWanted, into: &pairs)
             }
-            budget -= field.count
-            Self.parse(field, read: &read, isWanted: isWanted, into: &pairs)
         }
         self.pairs = pairs
     }
@@ -64,18 +67,23 @@ public struct RequestCookies: Sendable, Sequence {
         self.init(headers: CollectionOfOne(header))
     }
 
+    /// Reads the `;`-separated pairs of one header's bytes, in place: only
+    /// the kept names and values become strings.
     private static func parse(
-        _ field: Substring.UTF8View.SubSequence, read: inout Int, isWanted: (Substring) -> Bool, into pairs: inout [Pair]
+        _ field: Slice<UnsafeBufferPointer<UInt8>>, read: inout Int, isWanted: (Substring) -> Bool, into pairs: inout [Pair]
     ) {
-        for segment in field.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
-            guard read < maximumCount else { return }
+        var start = field.startIndex
+        while start < field.endIndex, read < maximumCount {
+            let end = field[start...].firstIndex(of: UInt8(ascii: ";")) ?? field.endIndex
+            let segment = field[start..<end]
+            start = end < field.endIndex ? end + 1 : end
             guard let equals = segment.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let name = trim(segment[segment.startIndex..<equals])
             guard !name.isEmpty else { continue }
             read += 1
-            let nameText = Substring(name)
+            let nameText = Substring(String(decoding: name, as: UTF8.self))
             guard isWanted(nameText) else { continue }
-            var value = trim(segment[segment.index(after: equals)...])
+            var value = trim(segment[(equals + 1)...])
             if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
                 value = value.dropFirst().dropLast()
             }
@@ -83,7 +91,7 @@ public struct RequestCookies: Sendable, Sequence {
         }
     }
 
-    private static func trim(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+    private static func trim(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
         var slice = bytes
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
