@@ -49,6 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
             help: "An origin allowed credentialed CORS calls, e.g. https://app.example.com (repeatable). Env: TESSERA_CORS_ORIGINS.")
     var corsOrigins: [String] = []
 
+    @Option(name: [.customLong("trusted-proxy"), .customLong("trusted-proxies")],
+            help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable). Env: TESSERA_TRUSTED_PROXIES.")
+    var trustedProxies: [String] = []
+
     @Option(name: .long, help: "trace, debug, info, notice, warning or error (default info). Env: TESSERA_LOG_LEVEL.")
     var logLevel: String?
 
@@ -59,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let publicURL { extra["public-url"] = ConfigValue(.string(publicURL), isSecret: false) }
         if let cookieDomain { extra["cookie-domain"] = ConfigValue(.string(cookieDomain), isSecret: false) }
         if !allowedRedirectHosts.isEmpty { extra["allowed-redirect-hosts"] = ConfigValue(.stringArray(allowedRedirectHosts), isSecret: false) }
+        if !trustedProxies.isEmpty { extra["trusted-proxies"] = ConfigValue(.stringArray(trustedProxies), isSecret: false) }
         if !corsOrigins.isEmpty { extra["cors-origins"] = ConfigValue(.stringArray(corsOrigins), isSecret: false) }
         let configuration = try await options.configuration(extra: extra)
 

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Origins allowed credentialed cross-origin calls (CORS), exactly as a
     /// browser sends them: `https://app.example.com`.
     public var corsOrigins: [String] = []
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [String] = []
     /// The scrypt cost, 2^N. Lower than 17 only for tests.
     public var scryptLogN = 17
 
@@ -56,6 +58,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("cookie-domain", "Share the session cookie with this domain's subdomains."),
         ("allowed-redirect-hosts", "Hosts /login?rd= may return to, comma-separated."),
         ("cors-origins", "Origins allowed credentialed CORS calls, comma-separated."),
+        ("trusted-proxies", "Proxy addresses whose X-Forwarded-For names the client, comma-separated."),
         ("scrypt-log-n", "Password hashing cost 2^N (default 17; lower only for tests)."),
     ]
 
@@ -87,6 +90,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             guard let url = URL(string: origin), url.host != nil, url.path.isEmpty, ["http", "https"].contains(url.scheme ?? "") else {
                 throw .invalidValue(key: "cors-origins", reason: "\(origin) is not an origin such as https://app.example.com")
             }
+        }
+        trustedProxies = Self.list("trusted-proxies", in: reader)
+        for proxy in trustedProxies where !TrustedProxyAddress.isAddress(proxy) {
+            throw .invalidValue(key: "trusted-proxies", reason: "\(proxy) is not an IP address such as 127.0.0.1")
         }
         scryptLogN = try Self.integer("scrypt-log-n", in: reader) ?? scryptLogN
         guard (10...21).contains(scryptLogN) else { throw .invalidValue(key: "scrypt-log-n", reason: "must be between 10 and 21") }

@@ -32,6 +32,7 @@ public struct TesseraServer: Sendable {
     public func router() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: TrustedProxyAddress(trustedProxies: Set(services.configuration.trustedProxies)))
         router.add(middleware: CORSPolicy(allowedOrigins: Set(services.configuration.corsOrigins)))
         router.add(middleware: TesseraSessionMiddleware(manager: services.sessions, audit: services.audit))
         router.add(middleware: SessionAuthenticator())

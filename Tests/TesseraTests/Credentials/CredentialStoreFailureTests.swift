@@ -24,6 +24,8 @@ struct CredentialStoreFailureTests {
         let oneTime = CredentialStoreConformanceTests.oneTimeToken(subject: "subject-\(UUID().uuidString)")
         let (apiKeys, throttle, refreshTokens, denyList) = (stores.apiKeys, stores.throttle, stores.refreshTokens, stores.denyList)
         let oneTimeTokens = stores.oneTimeTokens
+        let users = stores.users
+        let user = CredentialStoreConformanceTests.user("user-\(UUID().uuidString.prefix(8))", hash: "$scrypt$secret-\(UUID().uuidString)")
         let t0 = Self.t0
         let calls: [(String, @Sendable () async throws(StoreError) -> Void)] = [
             ("apiKeys.insert", { () async throws(StoreError) in try await apiKeys.insert(key) }),
@@ -50,10 +52,18 @@ struct CredentialStoreFailureTests {
             ("oneTimeTokens.consume", { () async throws(StoreError) in _ = try await oneTimeTokens.consume(tokenHash: oneTime.tokenHash, purpose: oneTime.purpose) }),
             ("oneTimeTokens.deleteAll", { () async throws(StoreError) in _ = try await oneTimeTokens.deleteAll(subject: oneTime.subject, purpose: oneTime.purpose) }),
             ("oneTimeTokens.deleteExpired", { () async throws(StoreError) in _ = try await oneTimeTokens.deleteExpired(asOf: t0, limit: 10) }),
+            ("users.insert", { () async throws(StoreError) in try await users.insert(user) }),
+            ("users.insertFirst", { () async throws(StoreError) in _ = try await users.insertFirst(user) }),
+            ("users.userNamed", { () async throws(StoreError) in _ = try await users.user(named: user.username) }),
+            ("users.userID", { () async throws(StoreError) in _ = try await users.user(id: user.id) }),
+            ("users.users", { () async throws(StoreError) in _ = try await users.users() }),
+            ("users.setPasswordHash", { () async throws(StoreError) in _ = try await users.setPasswordHash(ofUser: user.id, to: user.passwordHash!) }),
+            ("users.setDisabled", { () async throws(StoreError) in _ = try await users.setDisabled(ofUser: user.id, true) }),
         ]
         let secrets = [
             key.id, key.owner, Hex.encode(secret), Hex.encode(key.secretHash), Hex.encode(token.tokenHash), token.familyID,
             token.userID, Hex.encode(throttleKey.bytes), "account-", jti, Hex.encode(oneTime.tokenHash), oneTime.subject,
+            user.id, user.passwordHash!,
         ]
         return (calls, secrets)
     }
@@ -194,7 +204,7 @@ struct CredentialStoreFailureTests {
 
     // MARK: Upgrades
 
-    @Test("A SQLite file at schema version 1 (sessions only) is upgraded to version 3 in place, its sessions intact")
+    @Test("A SQLite file at schema version 1 (sessions only) is upgraded to the latest version (4, users) in place, its sessions intact")
     func sqliteVersion1FileUpgradesInPlace() async throws {
         try await withTemporarySQLiteFile { path in
             let session = SessionStoreContractTests.record(userID: "alice", data: [1, 2, 3, 0, 255], full: true)
@@ -206,7 +216,7 @@ struct CredentialStoreFailureTests {
             await old.close()
 
             let upgraded = try await SQLiteStorage.open(path: path)
-            #expect(try await SQLiteSchema.version(upgraded.connection) == 3)
+            #expect(try await SQLiteSchema.version(upgraded.connection) == 4)
             #expect(try await Self.sqliteTables(upgraded).isSuperset(of: [
                 "tessera_sessions", "tessera_revocation_epochs", "tessera_api_keys", "tessera_login_throttle",
                 "tessera_refresh_tokens", "tessera_token_deny_list", "tessera_one_time_tokens",
@@ -220,7 +230,7 @@ struct CredentialStoreFailureTests {
 
             // Opening again applies nothing twice.
             let reopened = try await SQLiteStorage.open(path: path)
-            #expect(try await SQLiteSchema.version(reopened.connection) == 3)
+            #expect(try await SQLiteSchema.version(reopened.connection) == 4)
             #expect(try await reopened.sessions.load(session.key) == session)
             #expect(try await reopened.apiKeys.record(id: key.id) == key)
             await reopened.close()
@@ -239,13 +249,13 @@ struct CredentialStoreFailureTests {
                 return try await group.reduce(into: [SQLiteStorage]()) { $0.append($1) }
             }
             for storage in storages {
-                #expect(try await SQLiteSchema.version(storage.connection) == 3)
+                #expect(try await SQLiteSchema.version(storage.connection) == 4)
                 await storage.close()
             }
         }
     }
 
-    @Test("A SQLite file at schema version 2 (no one-time tokens) is upgraded to version 3 in place, its credentials intact")
+    @Test("A SQLite file at schema version 2 (no one-time tokens) is upgraded to the latest version (4, users) in place, its credentials intact")
     func sqliteVersion2FileUpgradesInPlace() async throws {
         try await withTemporarySQLiteFile { path in
             let key = CredentialStoreConformanceTests.apiKey().record
@@ -259,7 +269,7 @@ struct CredentialStoreFailureTests {
             await old.close()
 
             let upgraded = try await SQLiteStorage.open(path: path)
-            #expect(try await SQLiteSchema.version(upgraded.connection) == 3)
+            #expect(try await SQLiteSchema.version(upgraded.connection) == 4)
             #expect(try await upgraded.apiKeys.record(id: key.id) == key)
             #expect(try await upgraded.refreshTokens.record(tokenHash: token.tokenHash) == token)
             let oneTime = CredentialStoreConformanceTests.oneTimeToken()
@@ -279,7 +289,7 @@ struct CredentialStoreFailureTests {
         }
     }
 
-    @Test("A PostgreSQL schema at version 1 (sessions only) is upgraded to version 3 in place, its sessions intact")
+    @Test("A PostgreSQL schema at version 1 (sessions only) is upgraded to the latest version (4, users) in place, its sessions intact")
     func postgresVersion1SchemaUpgradesInPlace() async throws {
         try await withEmptyPostgresSchema { schema in
             try await withPostgresStorage(schema: schema) { storage in
@@ -290,18 +300,18 @@ struct CredentialStoreFailureTests {
                 await #expect(throws: StoreError.self) { try await storage.apiKeys.insert(CredentialStoreConformanceTests.apiKey().record) }
 
                 try await storage.migrate()
-                #expect(try await Self.postgresVersion(storage) == 3)
+                #expect(try await Self.postgresVersion(storage) == 4)
                 #expect(try await storage.sessions.load(session.key) == session)
                 let key = CredentialStoreConformanceTests.apiKey().record
                 try await storage.apiKeys.insert(key)
                 #expect(try await storage.apiKeys.record(id: key.id) == key)
                 try await storage.migrate()  // nothing twice
-                #expect(try await Self.postgresVersion(storage) == 3)
+                #expect(try await Self.postgresVersion(storage) == 4)
             }
         }
     }
 
-    @Test("A PostgreSQL schema at version 2 (no one-time tokens) is upgraded to version 3 in place, its credentials intact")
+    @Test("A PostgreSQL schema at version 2 (no one-time tokens) is upgraded to the latest version (4, users) in place, its credentials intact")
     func postgresVersion2SchemaUpgradesInPlace() async throws {
         try await withEmptyPostgresSchema { schema in
             try await withPostgresStorage(schema: schema) { storage in
@@ -314,7 +324,7 @@ struct CredentialStoreFailureTests {
                 await #expect(throws: StoreError.self) { try await storage.oneTimeTokens.insert(CredentialStoreConformanceTests.oneTimeToken()) }
 
                 try await storage.migrate()
-                #expect(try await Self.postgresVersion(storage) == 3)
+                #expect(try await Self.postgresVersion(storage) == 4)
                 #expect(try await storage.apiKeys.record(id: key.id) == key)
                 #expect(try await storage.refreshTokens.record(tokenHash: token.tokenHash) == token)
                 let oneTime = CredentialStoreConformanceTests.oneTimeToken()
