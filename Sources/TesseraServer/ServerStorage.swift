@@ -25,11 +25,7 @@ public struct ServerStorage: Sendable {
     public let services: [any Service]
     private let closer: @Sendable () async -> Void
 
-    /// Opens the stores at `location`, creating or migrating the tables.
-    ///
-    /// For PostgreSQL, ``services`` holds the connection pool, which must
-    /// run (in a `ServiceGroup`, or ``withStorage(at:logger:_:)``) for any
-    /// store call, the migration included, to get an answer.
+    /// The stores of the SQLite file at `path`, created and migrated.
     static func sqlite(path: String, logger: Logger) async throws(StoreError) -> ServerStorage {
         let storage = try await SQLiteStorage.open(path: path, logger: logger)
         return ServerStorage(
@@ -39,6 +35,9 @@ public struct ServerStorage: Sendable {
         )
     }
 
+    /// The stores of `storage`. Its connection pool is in ``services``
+    /// and must run (in a `ServiceGroup`, or ``withStorage(at:logger:_:)``)
+    /// for any store call, the migration included, to get an answer.
     static func postgres(_ storage: PostgresStorage) -> ServerStorage {
         ServerStorage(
             sessions: storage.sessions, users: storage.users, apiKeys: storage.apiKeys, loginThrottle: storage.loginThrottle,
