@@ -32,8 +32,13 @@ public struct TesseraServer: Sendable {
     public func router() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: TrustedProxyAddress(trustedProxies: Set(services.configuration.trustedProxies)))
-        router.add(middleware: CORSPolicy(allowedOrigins: Set(services.configuration.corsOrigins)))
+        // Only what is configured runs on every request.
+        if !services.configuration.trustedProxies.isEmpty {
+            router.add(middleware: TrustedProxyAddress(trustedProxies: Set(services.configuration.trustedProxies)))
+        }
+        if !services.configuration.corsOrigins.isEmpty {
+            router.add(middleware: CORSPolicy(allowedOrigins: Set(services.configuration.corsOrigins)))
+        }
         router.add(middleware: TesseraSessionMiddleware(manager: services.sessions, audit: services.audit))
         router.add(middleware: SessionAuthenticator())
         router.add(middleware: JWTAuthenticator(accessTokens: services.accessTokens))
