@@ -26,6 +26,12 @@ enum AdminContext {
         return user
     }
 
+    /// The account `name`, or every account when `name` is `nil`.
+    static func users(_ name: String?, in services: ServerServices) async throws -> [UserRecord] {
+        if let name { return [try await user(name, in: services)] }
+        return try await services.storage.users.users()
+    }
+
     /// A password from standard input (one line), or a fresh random one.
     static func password(fromStandardInput: Bool) throws -> (password: String, generated: Bool) {
         guard fromStandardInput else { return (ServerServices.randomPassword(), true) }

@@ -20,7 +20,7 @@ struct SessionsCommand: AsyncParsableCommand {
         func run() async throws {
             let only = user
             let lines = try await AdminContext.run(options) { services in
-                let users = if let only { [try await AdminContext.user(only, in: services)] } else { try await services.storage.users.users() }
+                let users = try await AdminContext.users(only, in: services)
                 var lines: [String] = []
                 for user in users {
                     for session in try await services.sessions.sessions(ofUser: user.id) {

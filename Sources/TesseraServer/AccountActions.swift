@@ -118,7 +118,8 @@ struct AccountActions: Sendable {
     }
 
     static func isScope(_ scope: String) -> Bool {
-        (1...64).contains(scope.utf8.count)
-            && scope.utf8.allSatisfy { $0 < 0x80 && (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber || ":._-".utf8.contains($0)) }
+        (1...64).contains(scope.utf8.count) && scope.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || ":._-".utf8.contains(byte)
+        }
     }
 }

@@ -42,7 +42,9 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The URL users reach the server at.
     public var resolvedPublicURL: URL {
-        publicURL ?? URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)")!
+        // `host` passed `isHost`, so the URL always parses; the fallback only
+        // guards values set in code rather than read.
+        publicURL ?? URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)") ?? URL(string: "http://127.0.0.1:\(port)")!
     }
 
     /// Whether the public URL is `https`: cookies are then `Secure`.
@@ -67,6 +69,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public init(reading reader: ConfigReader) throws(ServerConfigurationError) {
         self.init()
         host = reader.string(forKey: "host") ?? host
+        guard Self.isHost(host) else {
+            throw .invalidValue(key: "host", reason: "expected an address or host name such as 127.0.0.1, 0.0.0.0 or ::1")
+        }
         port = try Self.integer("port", in: reader) ?? port
         guard (1...65_535).contains(port) else { throw .invalidValue(key: "port", reason: "\(port) is not a TCP port (1-65535)") }
         dataDirectory = reader.string(forKey: "data-dir") ?? dataDirectory
@@ -97,6 +102,14 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         scryptLogN = try Self.integer("scrypt-log-n", in: reader) ?? scryptLogN
         guard (10...21).contains(scryptLogN) else { throw .invalidValue(key: "scrypt-log-n", reason: "must be between 10 and 21") }
+    }
+
+    /// A host name or IP literal: letters, digits, `.`, `-` and `:` (IPv6), 1 to 253 characters.
+    static func isHost(_ text: String) -> Bool {
+        (1...253).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+        }
     }
 
     private static func integer(_ key: ConfigKey, in reader: ConfigReader) throws(ServerConfigurationError) -> Int? {

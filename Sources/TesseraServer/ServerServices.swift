@@ -105,9 +105,7 @@ public struct ServerServices: Sendable {
 
     /// Sets a new password (policy-checked) for the account `user`.
     public func setPassword(of user: UserRecord, to password: String) async throws(AccountError) {
-        do { try await passwordPolicy.validate(password, username: user.username.value) } catch { throw .weakPassword(error) }
-        let hash: String
-        do { hash = try await hasher.hash(password) } catch { throw .hashing(error) }
+        let hash = try await acceptableHash(of: password, for: user.username)
         do { _ = try await storage.users.setPasswordHash(ofUser: user.id, to: hash) } catch { throw .unavailable(error) }
     }
 
@@ -129,10 +127,14 @@ public struct ServerServices: Sendable {
 
     private func newUserRecord(named name: String, password: String) async throws(AccountError) -> UserRecord {
         guard let username = Username(name) else { throw .invalidUsername }
+        return UserRecord(id: UserRecord.newID(), username: username,
+                          passwordHash: try await acceptableHash(of: password, for: username), createdAt: Date())
+    }
+
+    /// The hash of `password` once it passes the policy for `username`.
+    private func acceptableHash(of password: String, for username: Username) async throws(AccountError) -> String {
         do { try await passwordPolicy.validate(password, username: username.value) } catch { throw .weakPassword(error) }
-        let hash: String
-        do { hash = try await hasher.hash(password) } catch { throw .hashing(error) }
-        return UserRecord(id: UserRecord.newID(), username: username, passwordHash: hash, createdAt: Date())
+        do { return try await hasher.hash(password) } catch { throw .hashing(error) }
     }
 
     /// 20 random characters from an alphabet without look-alikes (~114 bits).

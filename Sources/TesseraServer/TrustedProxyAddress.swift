@@ -17,7 +17,7 @@ struct TrustedProxyAddress: RouterMiddleware {
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !trustedProxies.isEmpty, let peer = context.remoteAddress?.ipAddress, trustedProxies.contains(peer) else {
+        guard let peer = context.remoteAddress?.ipAddress, trustedProxies.contains(peer) else {
             return try await next(request, context)
         }
         var context = context

@@ -35,7 +35,7 @@ struct ServerConfigurationTests {
     @Test("Bad settings fail at start-up with the setting's name and what it accepts")
     func badSettingsAreNamed() {
         let cases: [(AbsoluteConfigKey, ConfigValue, String)] = [
-            ("port", "eighty", "port"), ("port", 70_000, "port"), ("public-url", "ftp://x", "public-url"),
+            ("host", "a b", "host"), ("host", "evil/path", "host"), ("port", "eighty", "port"), ("port", 70_000, "port"), ("public-url", "ftp://x", "public-url"),
             ("cookie-domain", "localhost", "cookie-domain"), ("cors-origins", "https://a.example/path", "cors-origins"),
             ("scrypt-log-n", 5, "scrypt-log-n"), ("store", "mysql://x", "store"),
         ]
