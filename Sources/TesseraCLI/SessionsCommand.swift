@@ -39,9 +39,13 @@ struct SessionsCommand: AsyncParsableCommand {
         @OptionGroup var options: ServerOptions
         @Option(name: .long, help: "Whose session.") var user: String
         @Flag(name: .long, help: "End every session of the user.") var all = false
-        @Argument(help: "The session's handle (from sessions list).") var handle: String?
+        /// Collected raw, because one handle in 64 starts with `-` and would otherwise read as an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The session's handle (from sessions list).", valueName: "handle")) var handles: [String] = []
+
+        private var handle: String? { handles.first }
 
         func validate() throws {
+            if handles.count > 1 { throw ValidationError("give one HANDLE at a time") }
             if all == (handle != nil) { throw ValidationError("give either a HANDLE or --all") }
         }
 

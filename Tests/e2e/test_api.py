@@ -829,6 +829,9 @@ def test_ASVS_7_4_5_admin_revokes_a_users_sessions_from_the_cli(server):
     assert {row[1] for row in rows} == {first.handle(), second.handle()}, rows
     assert all(row[4].endswith("127.0.0.1") for row in rows), rows
 
+    # One handle in 64 starts with "-": it is still read as a handle, not as an option.
+    dashed = server.cli("sessions", "revoke", "--user", "bob", "-" + "A" * 21, check=False)
+    assert dashed.returncode == 1 and "no session with that handle" in dashed.stderr, dashed
     server.cli("sessions", "revoke", "--user", "bob", first.handle())
     assert_problem(first.get("/api/me"), 401)
     assert_me(second.get("/api/me"), "bob", "session")
