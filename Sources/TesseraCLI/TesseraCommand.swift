@@ -9,7 +9,7 @@ struct TesseraCommand: AsyncParsableCommand {
         discussion: """
         Exit status: 0 on success, 1 when a token is rejected or an operation fails, 2 for usage errors.
         """,
-        subcommands: [ServeCommand.self, UsersCommand.self, SessionsCommand.self, KeysCommand.self, KeygenCommand.self, CookieCommand.self, JWTCommand.self, BenchCommand.self, BenchServerCommand.self]
+        subcommands: [ServeCommand.self, UsersCommand.self, SessionsCommand.self, KeysCommand.self, LoginCommand.self, RequestCommand.self, WhoamiCommand.self, LogoutCommand.self, JarCommand.self, KeygenCommand.self, CookieCommand.self, JWTCommand.self, BenchCommand.self, BenchServerCommand.self]
     )
 }
 
