@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end tests of `tessera serve` (Tests/e2e, docs/serve-contract.md):
 # the JSON API, the pages, the admin CLI, forward auth behind a real nginx,
-# two servers on one PostgreSQL store, and a real browser (headless Chromium).
+# two servers on one PostgreSQL store, a real browser (headless Chromium), and
+# the client CLI (login, request, logout, --form) with cookies.txt shared with curl.
 #
 #     scripts/test-e2e.sh [PYTEST ARGS...]         # e.g. -k browser, -x
 #     scripts/with-postgres.sh scripts/test-e2e.sh  # with a throwaway PostgreSQL
@@ -16,7 +17,7 @@
 #   TESSERA_E2E_TIMEOUT   seconds the whole run may take (default 600)
 #
 # Installs what is missing, from Debian's packages (as root, or through sudo):
-# nginx, chromium, chromium-driver, python3-venv, and postgresql-client when a
+# nginx, chromium, chromium-driver, python3-venv, curl, publicsuffix, and postgresql-client when a
 # PostgreSQL URL is given; then the pinned Python packages of
 # Tests/e2e/requirements.txt into .build-e2e/venv. nginx and Chromium run
 # from temporary directories; nothing is started as a system service.
@@ -35,6 +36,9 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+# curl: the cookies.txt round trips; publicsuffix: the list the client's cookie jar reads.
+command -v curl >/dev/null || missing+=(curl)
+[ -f /usr/share/publicsuffix/public_suffix_list.dat ] || missing+=(publicsuffix)
 if [ -n "${TESSERA_POSTGRES_URL:-}" ] && ! command -v psql >/dev/null; then
     missing+=(postgresql-client)
 fi

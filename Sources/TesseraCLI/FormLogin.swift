@@ -6,7 +6,8 @@ import TesseraClient
 /// Logs in through a site's HTML login form: fetch the page (keeping the
 /// cookies it sets), find the form with a password field, fill in the user
 /// name and password, keep every hidden input, submit it, and judge the
-/// result: an error status, or the login form shown again, means it failed.
+/// result: an error status, or the same login form shown again (same action,
+/// same user name field), means it failed.
 struct FormLogin {
     let client: AuthenticatedHTTPClient
     let pageURL: String
@@ -43,7 +44,11 @@ struct FormLogin {
         }
         let result = try await client.send(request)
         guard result.isSuccess else { throw CommandFailure("login failed: \(result.status.code) \(result.status.reasonPhrase)") }
-        if HTMLForm.forms(in: result.text).contains(where: \.hasPasswordField) {
+        let shownAgain = HTMLForm.forms(in: result.text).contains { other in
+            other.hasPasswordField && other.value(of: usernameField) != nil
+                && URL(string: result.url).flatMap { URL(string: other.action ?? "", relativeTo: $0)?.absoluteURL } == target
+        }
+        if shownAgain {
             throw CommandFailure("login failed: the site showed its login form again (wrong user name or password?)")
         }
         return "logged in to \(CookieURL(result.url)?.host ?? "the site") as \(user)"
