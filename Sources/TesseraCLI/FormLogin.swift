@@ -34,6 +34,12 @@ struct FormLogin {
               CookieURL(target.absoluteString) != nil else {
             throw CommandFailure("the login form posts to a URL that is not http or https")
         }
+        if CookieURL(page.url)?.isHTTPS == true, CookieURL(target.absoluteString)?.isHTTPS == false {
+            throw CommandFailure("the login form on an https page posts to plain http; refusing to send the password")
+        }
+        if let to = CookieURL(target.absoluteString), !to.isSecure {
+            printError("warning: sending the password to \(to.host) over plain http")
+        }
         let request: ClientRequest
         if form.method == "POST" {
             request = ClientRequest(method: .POST, url: target.absoluteString,

@@ -42,6 +42,7 @@ struct LoginCommand: AsyncParsableCommand {
                 return try await FormLogin(client: client, pageURL: url, fields: fields, userField: userField)
                     .logIn(user: name, password: password)
             }
+            if let to = CookieURL(url), !to.isSecure { printError("warning: sending the password to \(to.host) over plain http") }
             let response = try await client.send(ClientRequest(
                 method: .POST, url: try ClientContext.endpoint(url, "/api/session"),
                 headers: ["Content-Type": "application/json", "Accept": "application/json"],

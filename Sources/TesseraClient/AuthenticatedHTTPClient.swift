@@ -21,7 +21,7 @@ import Synchronization
 /// does not carry `a.example`'s host-only cookies). `303`, and `301`/`302`
 /// after a POST, continue as GET without a body; `307`/`308` repeat the
 /// request. `Authorization` and hand-written `Cookie` headers never follow a
-/// redirect to another origin.
+/// redirect to another origin, nor come back if the chain returns (as in Fetch).
 public final class AuthenticatedHTTPClient: Sendable {
     /// The jar used for every request.
     public let jar: CookieJar
@@ -63,12 +63,15 @@ public final class AuthenticatedHTTPClient: Sendable {
         var hop = request
         var redirects = 0
         var retriedAfterRefresh = false
+        var leftFirstOrigin = false
         while true {
             guard let origin = Origin(hop.url), let cookieURL = CookieURL(hop.url) else { throw ClientError.unsupportedURL }
+            if origin != firstOrigin { leftFirstOrigin = true }
             var headers = hop.headers
-            if origin != firstOrigin {
-                headers.remove(name: "Authorization")
-                headers.remove(name: "Cookie")
+            if leftFirstOrigin {
+                hop.headers.remove(name: "Authorization")
+                hop.headers.remove(name: "Cookie")
+                headers = hop.headers
             }
             var cookieHeader = jar.cookieHeader(for: cookieURL)
             if let own = headers.first(name: "Cookie") {
@@ -78,7 +81,7 @@ public final class AuthenticatedHTTPClient: Sendable {
             if let cookieHeader { headers.replaceOrAdd(name: "Cookie", value: cookieHeader) }
             if CSRFEcho.isUnsafe(method: hop.method.rawValue) { try await addCSRFToken(to: &headers, for: cookieURL, origin: origin) }
             var bearerToken: String?
-            if let bearer, origin == firstOrigin, !headers.contains(name: "Authorization") {
+            if let bearer, !leftFirstOrigin, !headers.contains(name: "Authorization") {
                 let token = try await bearer.current()
                 headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
                 bearerToken = token

@@ -41,8 +41,9 @@ public final class CookieJar: Sendable {
         }
     }
 
-    /// A change made since the jar was created, replayed by ``CookieJarFile`` onto the
-    /// file's latest contents so that two processes sharing one file lose nothing.
+    /// A change not yet saved, replayed by ``CookieJarFile`` onto the file's latest
+    /// contents so that two processes sharing one file lose nothing. Only jars
+    /// loaded from a file record them, and a save forgets those it wrote.
     enum Change: Sendable {
         case received(String, from: CookieURL, at: Date)
         case removed(@Sendable (JarCookie) -> Bool)
@@ -51,7 +52,8 @@ public final class CookieJar: Sendable {
     private struct State {
         var cookies: [JarCookie.Identity: JarCookie] = [:]
         var clock: UInt64 = 0
-        var changes: [Change] = []
+        /// `nil` when the jar does not record changes (it belongs to no file).
+        var changes: [Change]?
 
         mutating func tick() -> UInt64 {
             clock += 1
@@ -63,12 +65,18 @@ public final class CookieJar: Sendable {
     public let publicSuffixes: PublicSuffixList
     /// The eviction limits.
     public let limits: Limits
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// An empty jar.
-    public init(publicSuffixes: PublicSuffixList = .shared, limits: Limits = Limits()) {
+    public convenience init(publicSuffixes: PublicSuffixList = .shared, limits: Limits = Limits()) {
+        self.init(publicSuffixes: publicSuffixes, limits: limits, recordingChanges: false)
+    }
+
+    /// An empty jar that records its changes for ``CookieJarFile/save(_:keepingSessionCookies:now:)``.
+    init(publicSuffixes: PublicSuffixList, limits: Limits, recordingChanges: Bool) {
         self.publicSuffixes = publicSuffixes
         self.limits = limits
+        self.state = Mutex(State(changes: recordingChanges ? [] : nil))
     }
 
     // MARK: Storing
@@ -83,7 +91,6 @@ public final class CookieJar: Sendable {
         case .failure(let rejection): return .rejected(rejection)
         }
         return state.withLock { state in
-            state.changes.append(.received(header, from: url, at: now))
             let decision = policy.record(for: received, from: url, now: now) { new in
                 state.cookies.values.contains { CookieStoragePolicy.shadows(new, $0) && !$0.isExpired(at: now) }
             }
@@ -92,6 +99,7 @@ public final class CookieJar: Sendable {
             case .success(let record): cookie = record
             case .failure(let rejection): return .rejected(rejection)
             }
+            state.changes?.append(.received(header, from: url, at: now))
             let identity = cookie.identity
             let old = state.cookies[identity]
             if cookie.isExpired(at: now) {
@@ -169,7 +177,7 @@ public final class CookieJar: Sendable {
     @discardableResult
     public func removeCookies(where shouldRemove: @escaping @Sendable (JarCookie) -> Bool) -> Int {
         state.withLock { state in
-            state.changes.append(.removed(shouldRemove))
+            state.changes?.append(.removed(shouldRemove))
             let doomed = state.cookies.values.filter(shouldRemove).map(\.identity)
             for identity in doomed { state.cookies[identity] = nil }
             return doomed.count
@@ -186,8 +194,18 @@ public final class CookieJar: Sendable {
         }
     }
 
-    /// The changes since this jar was created, oldest first.
-    var changes: [Change] { state.withLock { $0.changes } }
+    /// The changes not yet saved, oldest first; `nil` for a jar that records none.
+    var unsavedChanges: [Change]? { state.withLock { $0.changes } }
+
+    /// Forgets the first `count` changes, once a save has written them.
+    func forgetSavedChanges(_ count: Int) {
+        state.withLock { state in
+            guard var changes = state.changes else { return }
+            state.changes = nil
+            changes.removeFirst(min(count, changes.count))
+            state.changes = changes
+        }
+    }
 
     /// Applies another jar's changes to this one, as they happened.
     func replay(_ changes: [Change]) {

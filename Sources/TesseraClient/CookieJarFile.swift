@@ -13,8 +13,8 @@ import Darwin
 ///
 /// Saving is safe when several processes share the file (two `tessera`
 /// commands at once): under an exclusive lock on `PATH.lock`, the file is read
-/// again, this jar's changes since it was loaded are replayed onto it, and the
-/// result replaces the file atomically with mode 0600. A reader never sees half
+/// again, this jar's changes since it was loaded (or last saved) are replayed
+/// onto it, and the result replaces the file atomically with mode 0600. A reader never sees half
 /// a file, and neither process's cookies are lost.
 public struct CookieJarFile: Sendable {
     /// Why a cookie file could not be read or written. Names the path, never the contents.
@@ -49,22 +49,30 @@ public struct CookieJarFile: Sendable {
     /// Reads the file into a new jar; a missing file gives an empty jar.
     public func load(publicSuffixes: PublicSuffixList = .shared, limits: CookieJar.Limits = CookieJar.Limits(),
                      now: Date = Date()) throws(Failure) -> CookieJar {
-        let jar = CookieJar(publicSuffixes: publicSuffixes, limits: limits)
+        let jar = CookieJar(publicSuffixes: publicSuffixes, limits: limits, recordingChanges: true)
         for cookie in try read(now: now).cookies { jar.insert(cookie) }
         return jar
     }
 
-    /// Writes `jar`'s changes into the file, merged with whatever another
-    /// process saved meanwhile. Session cookies are written (with expiry 0)
-    /// only when `keepingSessionCookies` is set.
+    /// Writes `jar` into the file, merged with whatever another process saved
+    /// meanwhile. For a jar loaded from this file, that is its changes since
+    /// the load or the previous save, replayed in order; for any other jar, all
+    /// its cookies, replacing those of the same name, domain and path. Session
+    /// cookies are written (with expiry 0) only when `keepingSessionCookies` is set.
     public func save(_ jar: CookieJar, keepingSessionCookies: Bool, now: Date = Date()) throws(Failure) {
         try createDirectory()
         try withExclusiveLock { () throws(Failure) in
             let latest = try load(publicSuffixes: jar.publicSuffixes, limits: jar.limits, now: now)
-            latest.replay(jar.changes)
+            let changes = jar.unsavedChanges
+            if let changes {
+                latest.replay(changes)
+            } else {
+                for cookie in jar.allCookies(now: now) { latest.insert(cookie) }
+            }
             let text = NetscapeCookieFormat.render(latest.allCookies(now: now), keepingSessionCookies: keepingSessionCookies)
             do {
                 try SecureFileWriter.write(Data(text.utf8), to: path)
+                jar.forgetSavedChanges(changes?.count ?? 0)
             } catch let failure as SecureFileWriter.Failure {
                 throw Failure(path: path, reason: "cannot \(failure.operation) it: \(String(cString: strerror(failure.errno)))")
             } catch {

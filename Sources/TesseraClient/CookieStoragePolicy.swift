@@ -58,13 +58,15 @@ struct CookieStoragePolicy {
         if cookie.secure && !url.isSecure { return .failure(.secureFromInsecureOrigin(name: name)) }
         if !cookie.secure && !url.isSecure && shadowsSecureCookie(cookie) { return .failure(.wouldShadowSecureCookie(name: name)) }
         if cookie.sameSite == SameSite.none && !cookie.secure { return .failure(.sameSiteNoneWithoutSecure(name: name)) }
-        if let rule = prefixViolation(of: cookie) { return .failure(.prefixViolation(name: name, rule: rule)) }
+        if let rule = prefixViolation(of: cookie, received: received) { return .failure(.prefixViolation(name: name, rule: rule)) }
         return .success(cookie)
     }
 
     /// The `__Secure-` and `__Host-` rules (§4.1.3), matched case-insensitively,
-    /// also for a nameless cookie whose value starts with a prefix.
-    private func prefixViolation(of cookie: JarCookie) -> String? {
+    /// also for a nameless cookie whose value starts with a prefix. `__Host-` needs
+    /// an explicit `Path=/` attribute (§5.7), a default path of `/` is not enough,
+    /// and no `Domain` attribute at all, not even one naming an IP host itself.
+    private func prefixViolation(of cookie: JarCookie, received: ReceivedSetCookie) -> String? {
         if cookie.name.isEmpty {
             return CookiePrefix(name: cookie.value) == nil ? nil : "a nameless cookie's value may not start with __Secure- or __Host-"
         }
@@ -73,8 +75,8 @@ struct CookieStoragePolicy {
             return cookie.secure ? nil : "__Secure- needs Secure"
         case .host?:
             if !cookie.secure { return "__Host- needs Secure" }
-            if !cookie.hostOnly { return "__Host- may not have a Domain" }
-            if cookie.path != "/" { return "__Host- needs Path=/" }
+            if !cookie.hostOnly || received.domain != nil { return "__Host- may not have a Domain" }
+            if received.path != "/" { return "__Host- needs Path=/" }
             return nil
         case nil:
             return nil
