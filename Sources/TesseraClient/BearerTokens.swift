@@ -21,8 +21,12 @@ public actor BearerTokens {
         self.refresh = refresh
     }
 
-    /// The token to send now, refreshing first if there is none.
+    /// The token to send now: the result of a refresh in flight, else the
+    /// stored token, else a new one.
     public func current() async throws -> String {
+        // A finished refresh's waiters can resume before its starter stores the
+        // token, so a refresh still registered as in flight wins over `token`.
+        if let inFlight { return try await inFlight.value }
         if let token { return token }
         return try await refreshed(after: nil)
     }
@@ -30,8 +34,8 @@ public actor BearerTokens {
     /// A token newer than `failed`: the one another caller already got, the
     /// refresh in flight, or a new refresh.
     public func refreshed(after failed: String?) async throws -> String {
-        if let token, token != failed { return token }
         if let inFlight { return try await inFlight.value }
+        if let token, token != failed { return token }
         let refresh = self.refresh
         let task = Task { try await refresh(failed) }
         inFlight = task

@@ -44,6 +44,29 @@ struct ClientBearerTokensTests {
         #expect(try await tokens.current() == "new")
     }
 
+    @Test func test_bearer_everyWaiterSendsTheNewTokenRightAfterTheRefresh() async throws {
+        // What a client does: refresh after a 401, then ask for the token to send again.
+        // Waiters may resume before the refresh's starter, and must still see the new token.
+        let calls = Counter()
+        let tokens = BearerTokens(accessToken: "old") { _ in
+            calls.increment()
+            try await Task.sleep(for: .milliseconds(20))
+            return "new"
+        }
+        let sent = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    let first = try await tokens.current()
+                    _ = try await tokens.refreshed(after: first)
+                    return try await tokens.current()
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(sent == Array(repeating: "new", count: 50))
+        #expect(calls.value == 1)
+    }
+
     @Test func test_bearer_aCallerWithAnAlreadyReplacedTokenGetsTheNewOneWithoutARefresh() async throws {
         let calls = Counter()
         let tokens = BearerTokens(accessToken: "old") { _ in
