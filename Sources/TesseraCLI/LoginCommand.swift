@@ -29,7 +29,7 @@ struct LoginCommand: AsyncParsableCommand {
     func validate() throws {
         if passwordStdin && user == nil { throw ValidationError("--password-stdin needs --user, since standard input carries the password") }
         if !form && (!fields.isEmpty || userField != nil) { throw ValidationError("--field and --user-field go with --form") }
-        for field in fields where !field.contains("=") { throw ValidationError("--field takes NAME=VALUE, got \(field.prefix(40))") }
+        for field in fields where !field.contains("=") { throw ValidationError("--field takes NAME=VALUE (no = found)") }
         if CookieURL(url) == nil { throw ValidationError("URL must be an absolute http or https URL") }
     }
 

@@ -20,14 +20,19 @@ enum PasswordPrompt {
         var saved = termios()
         guard tcgetattr(terminal, &saved) == 0 else { throw CommandFailure("cannot turn off echo on the terminal; use --password-stdin") }
         var silent = saved
-        silent.c_lflag &= ~tcflag_t(ECHO)
+        // No echo, and no signal on Ctrl-C (read as 0x03 below), so the terminal is always restored.
+        silent.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ISIG))
         silent.c_lflag |= tcflag_t(ECHONL)
         _ = prompt.withCString { Foundation.write(terminal, $0, strlen($0)) }
         guard tcsetattr(terminal, TCSAFLUSH, &silent) == 0 else { throw CommandFailure("cannot turn off echo on the terminal; use --password-stdin") }
-        defer { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
+        defer { _ = tcsetattr(terminal, TCSANOW, &saved) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while Foundation.read(terminal, &byte, 1) == 1, byte != UInt8(ascii: "\n") {
+            if byte == 0x03 || byte == 0x04 {
+                _ = Foundation.write(terminal, "\n", 1)
+                throw CommandFailure("cancelled")
+            }
             bytes.append(byte)
         }
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }

@@ -20,8 +20,10 @@ import Synchronization
 /// consulted and updated on every hop (a `302` from `a.example` to `b.example`
 /// does not carry `a.example`'s host-only cookies). `303`, and `301`/`302`
 /// after a POST, continue as GET without a body; `307`/`308` repeat the
-/// request. `Authorization` and hand-written `Cookie` headers never follow a
-/// redirect to another origin, nor come back if the chain returns (as in Fetch).
+/// request, but never with its body to another origin or down to plain http.
+/// `Authorization` and hand-written `Cookie` headers never follow a redirect
+/// to another origin, nor come back if the chain returns (as in Fetch). A URL
+/// that Foundation and the jar would read as different hosts is refused.
 public final class AuthenticatedHTTPClient: Sendable {
     /// The jar used for every request.
     public let jar: CookieJar
@@ -59,13 +61,22 @@ public final class AuthenticatedHTTPClient: Sendable {
 
     /// Sends a request, following redirects, and returns the final response.
     public func send(_ request: ClientRequest) async throws -> ClientResponse {
+        try await send(request, withBearer: true)
+    }
+
+    /// `withBearer: false` for the client's own CSRF token fetches, which ride on
+    /// cookies and may go to an origin a redirect led to.
+    private func send(_ request: ClientRequest, withBearer: Bool) async throws -> ClientResponse {
         guard let firstOrigin = Origin(request.url) else { throw ClientError.unsupportedURL }
         var hop = request
         var redirects = 0
         var retriedAfterRefresh = false
         var leftFirstOrigin = false
         while true {
-            guard let origin = Origin(hop.url), let cookieURL = CookieURL(hop.url) else { throw ClientError.unsupportedURL }
+            // The jar and the connection must agree on the host, or one site's cookies could go to another.
+            guard let origin = Origin(hop.url), let cookieURL = CookieURL(hop.url), origin.matches(cookieURL) else {
+                throw ClientError.unsupportedURL
+            }
             if origin != firstOrigin { leftFirstOrigin = true }
             var headers = hop.headers
             if leftFirstOrigin {
@@ -81,7 +92,7 @@ public final class AuthenticatedHTTPClient: Sendable {
             if let cookieHeader { headers.replaceOrAdd(name: "Cookie", value: cookieHeader) }
             if CSRFEcho.isUnsafe(method: hop.method.rawValue) { try await addCSRFToken(to: &headers, for: cookieURL, origin: origin) }
             var bearerToken: String?
-            if let bearer, !leftFirstOrigin, !headers.contains(name: "Authorization") {
+            if withBearer, let bearer, !leftFirstOrigin, !headers.contains(name: "Authorization") {
                 let token = try await bearer.current()
                 headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
                 bearerToken = token
@@ -139,6 +150,10 @@ public final class AuthenticatedHTTPClient: Sendable {
         next.url = target.absoluteString
         let keepsMethod = response.status.code == 307 || response.status.code == 308
             || (response.status.code != 303 && request.method != .POST) || request.method == .HEAD
+        if keepsMethod, request.body != nil, let from = Origin(request.url), let to = Origin(next.url),
+           from != to || (from.isHTTPS && !to.isHTTPS) {
+            throw ClientError.bodyWouldFollowRedirect
+        }
         if !keepsMethod {
             next.method = .GET
             next.body = nil
@@ -162,7 +177,7 @@ public final class AuthenticatedHTTPClient: Sendable {
             headers.replaceOrAdd(name: endpoint.headerName, value: token)
             return
         }
-        let reply = try await send(ClientRequest(url: origin.text + endpoint.path, headers: ["Accept": "application/json"]))
+        let reply = try await send(ClientRequest(url: origin.text + endpoint.path, headers: ["Accept": "application/json"]), withBearer: false)
         guard reply.isSuccess,
               let object = try? JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView)) as? [String: Any],
               let token = object[endpoint.field] as? String else { return }
@@ -171,15 +186,25 @@ public final class AuthenticatedHTTPClient: Sendable {
     }
 }
 
-/// `scheme://host:port`, the unit that credentials stay within.
+/// `scheme://host:port` as Foundation (and so the connection) reads the URL:
+/// the unit that credentials stay within.
 struct Origin: Hashable {
     let text: String
+    let host: String
+    let isHTTPS: Bool
 
     init?(_ url: String) {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = parsed.host?.lowercased(), !host.isEmpty else { return nil }
         let port = parsed.port ?? (scheme == "https" ? 443 : 80)
         let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        self.host = shownHost.hasSuffix(".") ? String(shownHost.dropLast()) : shownHost
+        self.isHTTPS = scheme == "https"
         text = "\(scheme)://\(shownHost):\(port)"
+    }
+
+    /// Whether the jar's reading of the same URL names this host and scheme.
+    func matches(_ url: CookieURL) -> Bool {
+        url.isHTTPS == isHTTPS && (url.host == host || HostASCII.toASCII(host) == url.host)
     }
 }

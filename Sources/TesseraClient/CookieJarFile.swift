@@ -46,11 +46,15 @@ public struct CookieJarFile: Sendable {
         return base + "/tessera/cookies.txt"
     }
 
-    /// Reads the file into a new jar; a missing file gives an empty jar.
+    /// Reads the file into a new jar; a missing file gives an empty jar. Lines
+    /// that are malformed, expired, or scope a cookie to a public suffix are skipped.
     public func load(publicSuffixes: PublicSuffixList = .shared, limits: CookieJar.Limits = CookieJar.Limits(),
                      now: Date = Date()) throws(Failure) -> CookieJar {
         let jar = CookieJar(publicSuffixes: publicSuffixes, limits: limits, recordingChanges: true)
-        for cookie in try read(now: now).cookies { jar.insert(cookie) }
+        // A domain cookie for a public suffix (`.com TRUE`) would go to every site under it.
+        for cookie in try read(now: now).cookies where cookie.hostOnly || !publicSuffixes.isPublicSuffix(cookie.domain) {
+            jar.insert(cookie)
+        }
         return jar
     }
 

@@ -19,39 +19,48 @@ public struct CookieURL: Sendable, Hashable, CustomStringConvertible {
     public let hostIsIPAddress: Bool
 
     /// Parses an absolute `http` or `https` URL; `nil` for anything else.
+    ///
+    /// Parsers disagree about odd URLs, and a jar that reads a different host
+    /// than the connection goes to would hand one site's cookies to another. So
+    /// this works on Unicode scalars, not Characters, and refuses what parsers
+    /// read differently: a backslash, an empty or malformed IPv6 literal, and a
+    /// host that looks numeric but is not a plain dotted quad (`127.1`, `0x7f.0.0.1`).
     public init?(_ text: String) {
-        guard let schemeEnd = text.range(of: "://") else { return nil }
-        switch text[..<schemeEnd.lowerBound].lowercased() {
+        let scalars = Array(text.unicodeScalars)
+        guard !scalars.contains("\\"), !scalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else { return nil }
+        guard let schemeEnd = Self.find([":", "/", "/"], in: scalars) else { return nil }
+        switch String(String.UnicodeScalarView(scalars[..<schemeEnd])).lowercased() {
         case "http": isHTTPS = false
         case "https": isHTTPS = true
         default: return nil
         }
-        let afterScheme = text[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) ?? afterScheme.endIndex
-        var authority = afterScheme[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        let rawHost: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            rawHost = authority[...close]
-            let port = authority[authority.index(after: close)...]
-            guard port.isEmpty || (port.hasPrefix(":") && port.dropFirst().allSatisfy(\.isASCIIDigit)) else { return nil }
-            guard rawHost.dropFirst().dropLast().allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-            host = rawHost.lowercased()
+        let rest = scalars[(schemeEnd + 3)...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[(at + 1)...] }
+        if authority.first == "[" {
+            guard let close = authority.firstIndex(of: "]"), close > authority.startIndex + 1 else { return nil }
+            let inside = authority[(authority.startIndex + 1)..<close]
+            guard inside.contains(":"), inside.allSatisfy({ ($0.properties.isASCIIHexDigit) || $0 == ":" || $0 == "." }) else { return nil }
+            let port = authority[(close + 1)...]
+            guard port.isEmpty || (port.first == ":" && port.dropFirst().allSatisfy(Self.isDigit)) else { return nil }
+            host = "[" + String(String.UnicodeScalarView(inside)).lowercased() + "]"
             hostIsIPAddress = true
         } else {
             let colon = authority.firstIndex(of: ":") ?? authority.endIndex
-            guard authority[colon...].dropFirst().allSatisfy(\.isASCIIDigit) else { return nil }
+            guard authority[colon...].dropFirst().allSatisfy(Self.isDigit) else { return nil }
             var name = authority[..<colon]
-            if name.hasSuffix(".") { name = name.dropLast() }
-            guard !name.isEmpty, let ascii = HostASCII.toASCII(name), !ascii.isEmpty else { return nil }
+            if name.last == "." { name = name.dropLast() }
+            guard !name.isEmpty, let ascii = HostASCII.toASCII(String(String.UnicodeScalarView(name))), !ascii.isEmpty else { return nil }
+            let lastLabel = ascii.split(separator: ".", omittingEmptySubsequences: false).last ?? ""
+            let looksNumeric = lastLabel.allSatisfy(\.isASCIIDigit) || lastLabel.hasPrefix("0x")
+            if looksNumeric && !Self.isIPv4(ascii) { return nil }
             host = ascii
-            hostIsIPAddress = Self.isIPv4(ascii)
+            hostIsIPAddress = looksNumeric
         }
-        let pathStart = afterScheme[authorityEnd...]
-        var path = pathStart.prefix(while: { $0 != "?" && $0 != "#" })
-        if path.isEmpty || !path.hasPrefix("/") { path = "/" }
-        self.path = String(path)
+        var path = rest[authorityEnd...]
+        if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
+        self.path = path.first == "/" ? String(String.UnicodeScalarView(path)) : "/"
     }
 
     /// Parses a Foundation URL.
@@ -78,9 +87,22 @@ public struct CookieURL: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(isHTTPS ? "https" : "http")://\(host)\(path)" }
 
+    /// A plain dotted quad: four decimal parts of at most three digits, each up to 255.
     static func isIPv4(_ host: String) -> Bool {
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count == 4 && labels.allSatisfy { !$0.isEmpty && $0.utf8.count <= 3 && $0.allSatisfy(\.isASCIIDigit) }
+        return labels.count == 4 && labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 3 && label.allSatisfy(\.isASCIIDigit) && Int(label).map { $0 <= 255 } == true
+        }
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar >= "0" && scalar <= "9" }
+
+    private static func find(_ pattern: [Unicode.Scalar], in scalars: [Unicode.Scalar]) -> Int? {
+        guard scalars.count >= pattern.count else { return nil }
+        for start in 0...(scalars.count - pattern.count) where Array(scalars[start..<(start + pattern.count)]) == pattern {
+            return start
+        }
+        return nil
     }
 }
 

@@ -23,6 +23,10 @@ struct HTMLTagScanner {
                 position += 1
                 continue
             }
+            if starts(with: "<!-->") || starts(with: "<!--->") {
+                position = index(of: ">", from: position).map { $0 + 1 } ?? scalars.count  // an empty comment
+                continue
+            }
             if starts(with: "<!--") {
                 position = index(of: "-->", from: position + 4).map { $0 + 3 } ?? scalars.count
                 continue

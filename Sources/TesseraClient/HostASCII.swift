@@ -18,12 +18,25 @@ enum HostASCII {
     /// ASCII it is kept as it is, otherwise it becomes `xn--` followed by its Punycode. Empty labels
     /// are kept, so a trailing dot survives for the caller to handle.
     static func toASCII(_ host: some StringProtocol) -> String? {
+        // Split on scalars, not Characters: a dot followed by a combining mark is
+        // still a dot. The ideographic and full-width full stops separate labels too (IDNA).
         var labels: [String] = []
-        for label in String(host).split(separator: ".", omittingEmptySubsequences: false) {
-            guard let ascii = labelToASCII(label) else { return nil }
-            labels.append(ascii)
+        var label = String.UnicodeScalarView()
+        for scalar in host.unicodeScalars {
+            if scalar == "." || scalar == "\u{3002}" || scalar == "\u{FF0E}" || scalar == "\u{FF61}" {
+                labels.append(String(label))
+                label = String.UnicodeScalarView()
+            } else {
+                label.append(scalar)
+            }
         }
-        return labels.joined(separator: ".")
+        labels.append(String(label))
+        var converted: [String] = []
+        for label in labels {
+            guard let ascii = labelToASCII(Substring(label)) else { return nil }
+            converted.append(ascii)
+        }
+        return converted.joined(separator: ".")
     }
 
     private static func labelToASCII(_ label: Substring) -> String? {

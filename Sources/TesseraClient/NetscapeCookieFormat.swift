@@ -37,9 +37,9 @@ public enum NetscapeCookieFormat {
     /// cookie with a domain, …) are skipped.
     public static func parse(_ text: String, now: Date = Date()) -> Contents {
         var contents = Contents(cookies: [], skippedLines: 0)
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        // "\r\n" is one Character, so files with Windows line ends split on it too.
+        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             var line = rawLine
-            if line.hasSuffix("\r") { line = line.dropLast() }
             var httpOnly = false
             if line.hasPrefix("#HttpOnly_") {
                 line = line.dropFirst("#HttpOnly_".count)
@@ -72,7 +72,8 @@ public enum NetscapeCookieFormat {
         }
         guard let includeSubdomains = flag(fields[1]), let secure = flag(fields[3]) else { return nil }
         let path = String(fields[2])
-        guard path.hasPrefix("/"), let expiry = Int64(fields[4]) else { return nil }
+        guard path.hasPrefix("/"), let rawExpiry = Int64(fields[4]) else { return nil }
+        let expiry = min(rawExpiry, latestExpiry)
         let name = String(fields[5])
         let value = fields.count == 7 ? String(fields[6]) : ""
         guard !(name.isEmpty && value.isEmpty), name.utf8.count + value.utf8.count <= ReceivedSetCookie.maximumNameAndValueBytes,
@@ -88,6 +89,9 @@ public enum NetscapeCookieFormat {
         if cookie.isExpired(at: now) { return .some(nil) }
         return .some(cookie)
     }
+
+    /// 9999-12-31T23:59:59Z: later expiries are read as this, so any record can be written back.
+    static let latestExpiry: Int64 = 253_402_300_799
 
     private static func flag(_ field: Substring) -> Bool? {
         switch field.uppercased() {
@@ -110,7 +114,10 @@ public enum NetscapeCookieFormat {
 
     /// One cookie's line, without the newline.
     public static func line(for cookie: JarCookie) -> String {
-        let expiry = cookie.expires.map { Int64($0.timeIntervalSince1970.rounded(.down)) }.map { max($0, 1) } ?? 0
+        let expiry = cookie.expires.map { date -> Int64 in
+            let seconds = date.timeIntervalSince1970.rounded(.down)
+            return seconds.isNaN ? 1 : Int64(max(1, min(seconds, Double(latestExpiry))))
+        } ?? 0
         return [
             (cookie.httpOnly ? "#HttpOnly_" : "") + (cookie.hostOnly ? "" : ".") + cookie.domain,
             cookie.hostOnly ? "FALSE" : "TRUE",

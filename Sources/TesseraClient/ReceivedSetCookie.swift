@@ -18,7 +18,8 @@ struct ReceivedSetCookie: Sendable, Equatable {
     var expires: Date?
     /// The `Max-Age` attribute in seconds; it beats `Expires`.
     var maxAge: Int64?
-    /// The `Domain` attribute, without its leading dot and lower-cased (not yet punycoded).
+    /// The `Domain` attribute, without its leading dot and lower-cased (not yet punycoded);
+    /// `nil` when absent, empty, or only a dot.
     var domain: String?
     /// The `Path` attribute when it starts with `/`; otherwise `nil` (the default path applies).
     var path: String?
@@ -75,7 +76,9 @@ struct ReceivedSetCookie: Sendable, Equatable {
             if let seconds = Self.deltaSeconds(valueBytes) { maxAge = seconds }
         case "domain":
             guard !valueBytes.isEmpty else { return }
-            domain = String(value.hasPrefix(".") ? value.dropFirst() : Substring(value)).lowercased()
+            let stripped = String(value.hasPrefix(".") ? value.dropFirst() : Substring(value)).lowercased()
+            // `Domain=.` leaves an empty domain: a host-only cookie (§5.7), as if there were no Domain.
+            domain = stripped.isEmpty ? nil : stripped
         case "path":
             path = valueBytes.first == UInt8(ascii: "/") ? value : nil
         case "secure":

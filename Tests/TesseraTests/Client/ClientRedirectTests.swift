@@ -166,6 +166,14 @@ struct ClientRedirectTests {
         }
     }
 
+    @Test func test_K_41_a307NeverCarriesTheBodyToAnotherOrigin() async throws {
+        try await withServer(jar: JarFixture.jar()) { a, b, client in
+            let request = ClientRequest(method: .POST, url: "\(a)/redirect?status=307&to=\(b)/echo",
+                                        headers: ["Content-Type": "application/json"], body: ByteBuffer(string: #"{"password":"pw"}"#))
+            await #expect(throws: ClientError.bodyWouldFollowRedirect) { try await client.send(request) }
+        }
+    }
+
     @Test func test_K_41_authorizationIsNotForwardedToAnotherOrigin() async throws {
         try await withServer(jar: JarFixture.jar()) { a, b, client in
             let secret: HTTPHeaders = ["Authorization": "Basic YWRhOnNlY3JldA=="]
