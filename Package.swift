@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
         .library(name: "TesseraClient", targets: ["TesseraClient"]),
         .executable(name: "tessera", targets: ["TesseraCLI"]),
+        .executable(name: "tessera-fuzz", targets: ["TesseraFuzzer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -124,10 +125,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The fuzz targets of every parser that reads outside input, and their
+        // libFuzzer entry point (scripts/fuzz.sh; a plain build replays inputs).
+        .target(
+            name: "TesseraFuzzTargets",
+            dependencies: [
+                "Tessera", "TesseraClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "CLibFuzzerDriver"),
+        .executableTarget(
+            name: "TesseraFuzzer",
+            dependencies: ["TesseraFuzzTargets", "CLibFuzzerDriver"]
+        ),
         .testTarget(
             name: "TesseraTests",
             dependencies: [
                 "Tessera", "TesseraSQLite", "TesseraPostgres", "TesseraHummingbird", "TesseraServer", "TesseraClient",
+                "TesseraFuzzTargets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),

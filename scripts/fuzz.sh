@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Fuzzes one of Tessera's parsers with libFuzzer (Swift's -sanitize=fuzzer,
+# with AddressSanitizer), starting from its seed corpus in Fuzz/Corpus:
+#
+#     scripts/fuzz.sh TARGET SECONDS [LIBFUZZER FLAGS...]   # e.g. scripts/fuzz.sh set-cookie 600
+#     scripts/fuzz.sh all SECONDS                           # every target in turn, SECONDS each
+#     scripts/fuzz.sh --list                                # the targets
+#
+# The first run builds the fuzz binary in release mode into .build-fuzz (a
+# scratch folder of its own, so the normal build is untouched; 10-20 minutes
+# on two cores the first time). New interesting inputs go to
+# .build-fuzz/corpus/TARGET, never into the repository's seeds; a crash
+# leaves its input in .build-fuzz/findings/TARGET and the script exits 1.
+# Reproduce a finding without the sanitizer build:
+#
+#     swift run tessera-fuzz TARGET .build-fuzz/findings/TARGET/crash-…
+#
+# Each run ends with one summary line: target, seconds, executions, exec/s,
+# corpus size, crashes. The seed corpora themselves run as plain tests in
+# the normal suite (Tests/TesseraTests/Fuzz), so CI replays them on every run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+targets=(cookie-header set-cookie signed-value sealed-value tornado flask-session django cookies-txt api-key html-form jwt)
+
+usage() {
+    echo "usage: $0 TARGET SECONDS [LIBFUZZER FLAGS...] | $0 all SECONDS | $0 --list" >&2
+    echo "targets: ${targets[*]}" >&2
+    exit 2
+}
+
+[ "$#" -ge 1 ] || usage
+if [ "$1" = "--list" ]; then
+    printf '%s\n' "${targets[@]}"
+    exit 0
+fi
+[ "$#" -ge 2 ] || usage
+target=$1
+seconds=$2
+shift 2
+[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "fuzz: SECONDS must be a positive whole number, not '$seconds'" >&2; exit 2; }
+if [ "$target" != all ] && ! printf '%s\n' "${targets[@]}" | grep -qx -- "$target"; then
+    echo "fuzz: unknown target '$target'" >&2
+    usage
+fi
+
+scratch=.build-fuzz
+echo "fuzz: building the libFuzzer binary (release, -sanitize=fuzzer,address) in $scratch" >&2
+swift build -c release --scratch-path "$scratch" --product tessera-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DTESSERA_LIBFUZZER >&2
+binary="$scratch/release/tessera-fuzz"
+
+run_one() {
+    local name=$1 work="$scratch/corpus/$1" findings="$scratch/findings/$1" log status
+    shift
+    mkdir -p "$work" "$findings"
+    log=$(mktemp)
+    set +e
+    TESSERA_FUZZ_TARGET="$name" TESSERA_FUZZ_WRITE_SAMPLES="$work" ASAN_OPTIONS="detect_leaks=0" \
+        "$binary" "$work" "Fuzz/Corpus/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+        -print_final_stats=1 -artifact_prefix="$findings/" "$@" >"$log" 2>&1
+    status=$?
+    set -e
+    local runs rate size
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    size=$(find "$work" -type f | wc -l)
+    local crashes
+    crashes=$(find "$findings" -type f | wc -l)
+    echo "fuzz: target=$name seconds=$seconds executions=${runs:-0} exec/s=${rate:-0} corpus=$size crashes=$crashes status=$status"
+    if [ "$status" -ne 0 ]; then
+        tail -40 "$log" >&2
+        rm -f "$log"
+        return 1
+    fi
+    rm -f "$log"
+}
+
+failed=0
+if [ "$target" = all ]; then
+    for name in "${targets[@]}"; do run_one "$name" "$@" || failed=1; done
+else
+    run_one "$target" "$@" || failed=1
+fi
+exit "$failed"
