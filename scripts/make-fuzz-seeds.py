@@ -65,6 +65,8 @@ SEEDS = {
         "a=b; Expires=Sun Nov  6 08:49:37 1994", "a=b; Expires=1 Jan 99999 00:00:00", "a=\x01b", "a=b\tc",
         "x" * 4095 + "=", "a=b; Domain=" + "d" * 1100, "a=b; Domain=localhost", "a=b; Domain=127.0.0.1",
         "a=b; Domain=xn--caf-dma.example.com",
+        # Findings of the fuzzer, kept as regressions.
+        "a=b;Path=app;path=/\u065a\udcef\udcbf#",  # "/" plus a combining mark: one Character
     ],
     "signed-value": [
         "S1.k2.1800000000.ZGF2ZQ.", "S1.k9.1800000000.ZGF2ZQ.AAAA", "S1..1.." , "S1.k2.01800000000.ZGF2ZQ.AAAA",

@@ -72,7 +72,9 @@ public enum NetscapeCookieFormat {
         }
         guard let includeSubdomains = flag(fields[1]), let secure = flag(fields[3]) else { return nil }
         let path = String(fields[2])
-        guard path.hasPrefix("/"), let rawExpiry = Int64(fields[4]) else { return nil }
+        // Bytes, not Characters: "/" followed by a combining mark is one
+        // Character, which `hasPrefix("/")` would not match.
+        guard path.utf8.first == UInt8(ascii: "/"), let rawExpiry = Int64(fields[4]) else { return nil }
         let expiry = min(rawExpiry, latestExpiry)
         let name = String(fields[5])
         let value = fields.count == 7 ? String(fields[6]) : ""

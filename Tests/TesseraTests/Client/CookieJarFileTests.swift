@@ -83,6 +83,18 @@ struct ClientCookieJarFileTests {
         #expect(rendered.hasPrefix("# Netscape HTTP Cookie File\n"))
     }
 
+    /// Found by the set-cookie fuzz target: "/" and a combining mark make one
+    /// Character, so a Character-wise "starts with /" dropped the cookie on load.
+    @Test func test_K_40_aPathWithACombiningMarkAfterTheSlashReadsBack() throws {
+        let jar = JarFixture.jar()
+        let outcome = jar.store(setCookie: "a=b; Path=/\u{65A}x", from: try JarFixture.url("https://www.example.com/"), now: now)
+        guard case .stored(let cookie) = outcome else { Issue.record("not stored: \(outcome)"); return }
+        let rendered = NetscapeCookieFormat.render([cookie], keepingSessionCookies: true)
+        let contents = NetscapeCookieFormat.parse(rendered, now: now)
+        #expect(contents.skippedLines == 0)
+        #expect(contents.cookies.map(\.path) == ["/\u{65A}x"])
+    }
+
     @Test func test_K_40_curlTest31sExpectedJarRoundTrips() throws {
         let text = "# Netscape HTTP Cookie File\n# https://curl.se/docs/http-cookies.html\n\n" + Self.curlTest31Lines.joined(separator: "\n") + "\n"
         let contents = NetscapeCookieFormat.parse(text, now: now)
