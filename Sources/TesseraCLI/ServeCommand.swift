@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
             help: "A reverse proxy's address whose X-Forwarded-For names the client (repeatable). Env: TESSERA_TRUSTED_PROXIES.")
     var trustedProxies: [String] = []
 
+    @Option(name: .long, help: "Seconds a rotated refresh token still yields the same successor (default 30, 0-300). Env: TESSERA_REFRESH_GRACE_SECONDS.")
+    var refreshGraceSeconds: Int?
+
     @Option(name: .long, help: "trace, debug, info, notice, warning or error (default info). Env: TESSERA_LOG_LEVEL.")
     var logLevel: String?
 
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !allowedRedirectHosts.isEmpty { extra["allowed-redirect-hosts"] = ConfigValue(.stringArray(allowedRedirectHosts), isSecret: false) }
         if !trustedProxies.isEmpty { extra["trusted-proxies"] = ConfigValue(.stringArray(trustedProxies), isSecret: false) }
         if !corsOrigins.isEmpty { extra["cors-origins"] = ConfigValue(.stringArray(corsOrigins), isSecret: false) }
+        if let refreshGraceSeconds { extra["refresh-grace-seconds"] = ConfigValue(.int(refreshGraceSeconds), isSecret: false) }
         let configuration = try await options.configuration(extra: extra)
 
         let levelText = logLevel ?? ProcessInfo.processInfo.environment["TESSERA_LOG_LEVEL"] ?? "info"

@@ -14,7 +14,7 @@ import Hummingbird
 struct CORSPolicy<Context: RequestContext>: RouterMiddleware {
     let allowedOrigins: Set<String>
 
-    static var allowedMethods: String { "GET, POST, DELETE, OPTIONS" }
+    static var allowedMethods: String { "GET, POST, PATCH, DELETE, OPTIONS" }
     static var allowedHeaders: String { "Content-Type, X-CSRF-Token, Authorization, X-API-Key" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

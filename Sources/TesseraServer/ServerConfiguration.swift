@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// The scrypt cost, 2^N. Lower than 17 only for tests.
     public var scryptLogN = 17
+    /// Seconds after a refresh during which the old refresh token still
+    /// yields the same successor (two tabs refreshing at once both carry
+    /// on); a reuse after that revokes the token's family.
+    public var refreshGraceSeconds = 30
 
     /// The defaults.
     public init() {}
@@ -62,6 +66,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("cors-origins", "Origins allowed credentialed CORS calls, comma-separated."),
         ("trusted-proxies", "Proxy addresses whose X-Forwarded-For names the client, comma-separated."),
         ("scrypt-log-n", "Password hashing cost 2^N (default 17; lower only for tests)."),
+        ("refresh-grace-seconds", "Seconds a rotated refresh token still yields the same successor (default 30, 0-300)."),
     ]
 
     /// Reads every setting from `reader`, keeping the defaults for missing ones.
@@ -102,6 +107,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         scryptLogN = try Self.integer("scrypt-log-n", in: reader) ?? scryptLogN
         guard (10...21).contains(scryptLogN) else { throw .invalidValue(key: "scrypt-log-n", reason: "must be between 10 and 21") }
+        refreshGraceSeconds = try Self.integer("refresh-grace-seconds", in: reader) ?? refreshGraceSeconds
+        guard (0...300).contains(refreshGraceSeconds) else {
+            throw .invalidValue(key: "refresh-grace-seconds", reason: "must be between 0 and 300 seconds")
+        }
     }
 
     /// A host name or IP literal: letters, digits, `.`, `-` and `:` (IPv6), 1 to 253 characters.

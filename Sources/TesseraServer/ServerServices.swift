@@ -51,7 +51,9 @@ public struct ServerServices: Sendable {
             keys: JWTKeySet([signingKey]), denyList: storage.tokenDenyList, epochs: epochs)
         let refreshKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: keys.ring.entries[0].secret.symmetricKey, info: Data("tessera.server.refresh-token".utf8), outputByteCount: 32)
-        refreshTokens = RefreshTokens(store: storage.refreshTokens, key: try SecretKey(refreshKey), audit: audit)
+        refreshTokens = RefreshTokens(
+            configuration: .init(reuseGrace: TimeInterval(configuration.refreshGraceSeconds)),
+            store: storage.refreshTokens, key: try SecretKey(refreshKey), audit: audit)
         csrf = CSRFProtection(configuration: try CSRFConfiguration(
             trustedOrigins: configuration.corsOrigins,
             // JSON-only sign-in endpoints: a cross-site form can't send

@@ -53,6 +53,7 @@ public struct TesseraServer: Sendable {
         let api = router.group("api").add(middleware: RequireJSONContentType())
         let open = api.group()
         SessionRoutes(services: services).register(open: open, authenticated: api.group().add(middleware: RequireAuthentication()))
+        SessionDataRoutes().register(on: open)
         TokenRoutes(services: services).register(api: open, root: router)
         AccountRoutes(services: services).register(on: api.group().add(middleware: RequireAuthentication()))
         return router

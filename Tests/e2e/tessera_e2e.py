@@ -268,6 +268,144 @@ class PostgresDatabase:
         self._psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+# --- PostgreSQL: a server of the test's own, to stop and start -------------------
+
+
+class PostgresCluster:
+    """A PostgreSQL server that a test may stop and start, as scripts/with-postgres.sh
+    runs one: `initdb` into a temporary directory, password (SCRAM) authentication
+    on a free port of 127.0.0.1, fsync off; as root, run by the system user
+    `tessera-pg` (created if absent), because PostgreSQL refuses to run as root.
+    The port stays the same across `stop()` and `start()`, so clients can
+    reconnect to the same URL."""
+
+    USER = "tessera"
+    PASSWORD = "tessera"  # throwaway test password, as with-postgres.sh
+    DATABASE = "tessera_faults"
+    OS_USER = "tessera-pg"
+
+    def __init__(self, bindir: Path):
+        self.bindir = bindir
+        self.workdir: Optional[Path] = None
+        self.port: Optional[int] = None
+        self.running = False
+        self._as_server_user: list[str] = []
+
+    @staticmethod
+    def find_bindir() -> Optional[Path]:
+        """Where initdb, pg_ctl and postgres are, as with-postgres.sh looks: $TESSERA_PG_BINDIR,
+        /usr/lib/postgresql/15/bin, the highest /usr/lib/postgresql/*/bin, then PATH."""
+        candidates = [os.environ.get("TESSERA_PG_BINDIR", ""), "/usr/lib/postgresql/15/bin"]
+
+        def version(path: Path):
+            return [int(part) if part.isdigit() else 0 for part in path.parent.name.split(".")]
+
+        candidates += [str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)]
+        initdb = shutil.which("initdb")
+        if initdb:
+            candidates.append(str(Path(initdb).parent))
+        for candidate in candidates:
+            if candidate and all(os.access(Path(candidate) / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
+                return Path(candidate)
+        return None
+
+    @property
+    def url(self) -> str:
+        return f"postgres://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/{self.DATABASE}"
+
+    def _run(self, *args: str, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess:
+        # From the work directory, so a cwd the server user can't read does not matter.
+        done = subprocess.run([*self._as_server_user, *args], cwd=self.workdir, capture_output=True, text=True,
+                              timeout=timeout)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"`{' '.join(args)}` failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+                               f"\n{self.log_tail()}")
+        return done
+
+    def log_tail(self, lines: int = 20) -> str:
+        log = self.workdir / "postgres.log" if self.workdir else None
+        if log and log.exists():
+            return "postgres.log:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+    def create(self) -> "PostgresCluster":
+        """initdb, start, and create the database the URL names."""
+        import tempfile
+
+        if os.geteuid() == 0:
+            if subprocess.run(["id", "-u", self.OS_USER], capture_output=True).returncode != 0:
+                subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                                "--shell", "/usr/sbin/nologin", self.OS_USER], check=True, capture_output=True)
+            self._as_server_user = ["runuser", "-u", self.OS_USER, "--"]
+            # The server user must reach the directory: stay out of a root-only $TMPDIR.
+            self.workdir = Path(tempfile.mkdtemp(prefix="tessera-pg-faults.", dir="/tmp"))
+        else:
+            self.workdir = Path(tempfile.mkdtemp(prefix="tessera-pg-faults."))
+        (self.workdir / "socket").mkdir()
+        (self.workdir / "pwfile").write_text(self.PASSWORD + "\n")
+        if self._as_server_user:
+            subprocess.run(["chown", "-R", f"{self.OS_USER}:", str(self.workdir)], check=True)
+        self._run(str(self.bindir / "initdb"), "-D", str(self.workdir / "data"), "-U", self.USER,
+                  f"--pwfile={self.workdir / 'pwfile'}", "--auth-local=trust", "--auth-host=scram-sha-256",
+                  "-E", "UTF8", "--no-locale", "--no-sync", timeout=120)
+        (self.workdir / "pwfile").unlink()
+        socket_dir = self.workdir / "socket"
+        with open(self.workdir / "data" / "postgresql.conf", "a") as conf:
+            conf.write(f"""
+# PostgresCluster (tessera_e2e.py): a fast throwaway server
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '{socket_dir}'
+password_encryption = 'scram-sha-256'
+max_connections = 250
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+ssl = off
+""")
+        for _ in range(5):  # the port may be taken between picking and binding
+            self.port = free_port()
+            try:
+                self.start()
+                break
+            except RuntimeError:
+                self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "stop", "-m", "immediate",
+                          check=False)
+        else:
+            raise RuntimeError(f"PostgreSQL did not start\n{self.log_tail()}")
+        psql = self.bindir / "psql"
+        psql_path = str(psql) if os.access(psql, os.X_OK) else shutil.which("psql")
+        if not psql_path:
+            raise RuntimeError("psql not found next to the server binaries or on PATH")
+        env = dict(os.environ, PGPASSWORD=self.PASSWORD, PGCONNECT_TIMEOUT="10")
+        done = subprocess.run([psql_path, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port),
+                               "-U", self.USER, "-d", "postgres", "-c", f"CREATE DATABASE {self.DATABASE}"],
+                              capture_output=True, text=True, timeout=60, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"cannot create database {self.DATABASE}: {done.stderr.strip()}")
+        return self
+
+    def start(self) -> None:
+        """pg_ctl start on the cluster's port; returns once it takes connections."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "-l", str(self.workdir / "postgres.log"),
+                  "-o", f"-p {self.port}", "-w", "-t", "30", "start")
+        self.running = True
+
+    def stop(self) -> None:
+        """pg_ctl stop -m fast: every connection is closed; returns once the server is gone."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "stop", "-m", "fast", "-w", "-t", "30")
+        self.running = False
+
+    def destroy(self) -> None:
+        if self.workdir is None:
+            return
+        if self.running:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "stop", "-m", "immediate", "-w",
+                      "-t", "30", check=False)
+            self.running = False
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir = None
+
+
 # --- HTTP helpers ---------------------------------------------------------------
 
 

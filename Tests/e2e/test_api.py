@@ -20,7 +20,9 @@ from tessera_e2e import (
     jwt_parts, me, parse_timestamp, password_tokens, session_set_cookie, strong_password, verify,
 )
 
-REFRESH_GRACE = float(os.environ.get("TESSERA_E2E_REFRESH_GRACE", "30"))
+# The reuse grace window the refresh tests run with (--refresh-grace-seconds),
+# short so the test waits seconds, not the default 30.
+REFRESH_GRACE = 2
 
 
 def assert_me(r, username, method, scopes=None):
@@ -583,10 +585,12 @@ def test_refresh_rotates_the_refresh_token(server):
 
 
 def test_refresh_token_reuse_after_the_grace_window_ends_the_family(optional_postgres_url, make_sqlite_server):
-    """One wait of the 30 s reuse grace window for both stores (SQLite, and PostgreSQL when
+    """One wait of the reuse grace window for both stores (SQLite, and PostgreSQL when
     TESSERA_POSTGRES_URL is set), not one per store. (The database fixture comes first, so
     it is dropped after the servers stop.)"""
-    servers = [make_sqlite_server()] + ([make_sqlite_server(store=optional_postgres_url)] if optional_postgres_url else [])
+    grace = ["--refresh-grace-seconds", str(REFRESH_GRACE)]
+    servers = [make_sqlite_server(args=grace)] + (
+        [make_sqlite_server(store=optional_postgres_url, args=grace)] if optional_postgres_url else [])
     families = []
     for server in servers:
         first = password_tokens(server, "admin", server.admin_password)

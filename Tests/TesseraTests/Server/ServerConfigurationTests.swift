@@ -12,6 +12,19 @@ struct ServerConfigurationTests {
         #expect(configuration.resolvedPublicURL.absoluteString == "http://127.0.0.1:8080")
         #expect(!configuration.isSecure)
         #expect(ServerServices.cookie(for: configuration).name == "tessera_session")
+        #expect(configuration.refreshGraceSeconds == 30)
+    }
+
+    @Test("The refresh-token grace window comes from --refresh-grace-seconds / TESSERA_REFRESH_GRACE_SECONDS and reaches RefreshTokens")
+    func refreshGraceWindow() async throws {
+        let environment = EnvironmentVariablesProvider(environmentVariables: ["TESSERA_REFRESH_GRACE_SECONDS": "2"]).prefixKeys(with: "tessera")
+        let configuration = try ServerConfiguration(reading: ConfigReader(providers: [environment]))
+        #expect(configuration.refreshGraceSeconds == 2)
+        let fromFile = try ServerConfiguration(reading: ConfigReader(provider: InMemoryProvider(values: ["refresh-grace-seconds": 0])))
+        #expect(fromFile.refreshGraceSeconds == 0)
+        try await withServer({ $0.refreshGraceSeconds = 7 }) { server in
+            #expect(server.services.refreshTokens.configuration.reuseGrace == 7)
+        }
     }
 
     @Test("One name everywhere: a flag beats TESSERA_… in the environment, which beats the config file")
@@ -38,6 +51,8 @@ struct ServerConfigurationTests {
             ("host", "a b", "host"), ("host", "evil/path", "host"), ("port", "eighty", "port"), ("port", 70_000, "port"), ("public-url", "ftp://x", "public-url"),
             ("cookie-domain", "localhost", "cookie-domain"), ("cors-origins", "https://a.example/path", "cors-origins"),
             ("scrypt-log-n", 5, "scrypt-log-n"), ("store", "mysql://x", "store"),
+            ("refresh-grace-seconds", -1, "refresh-grace-seconds"), ("refresh-grace-seconds", 301, "refresh-grace-seconds"),
+            ("refresh-grace-seconds", "soon", "refresh-grace-seconds"),
         ]
         for (key, value, name) in cases {
             #expect {
