@@ -102,6 +102,8 @@ def cookies_txt_seeds():
         header + ".example.com\tTRUE\t/\tTRUE\t2147483647\tsid\tabc\r\n#HttpOnly_www.example.com\tFALSE\t/app\tFALSE\t0\tx\ty\r\n",
         header + "example.com\tFALSE\t/\tFALSE\t1\texpired\tv\nbad line\n\t\t\t\t\t\t\nlocalhost\tFALSE\t/\tFALSE\t99999999999\tfar\tfuture\n",
         "www.example.com\tFALSE\t/\tFALSE\t0\t__Host-a\t1\n.example.com\tTRUE\t/\tTRUE\t0\t__Host-b\t2\n",
+        # Findings of the fuzzer, kept as regressions.
+        "#HttpOnly_..com\tFALSE\t/\tFALSE\t0\tsession\t1\n",  # an empty label
     ]
 
 

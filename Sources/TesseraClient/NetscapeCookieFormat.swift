@@ -67,7 +67,9 @@ public enum NetscapeCookieFormat {
         if domainField.hasPrefix("[") {
             domain = domainField.lowercased()
         } else {
-            guard let ascii = HostASCII.toASCII(domainField), !ascii.isEmpty else { return nil }
+            // No empty label: "..com" would load as ".com" and be written back as "com".
+            guard let ascii = HostASCII.toASCII(domainField), !ascii.isEmpty,
+                  !ascii.hasPrefix("."), !ascii.contains("..") else { return nil }
             domain = ascii
         }
         guard let includeSubdomains = flag(fields[1]), let secure = flag(fields[3]) else { return nil }

@@ -95,6 +95,15 @@ struct ClientCookieJarFileTests {
         #expect(contents.cookies.map(\.path) == ["/\u{65A}x"])
     }
 
+    /// Found by the cookies-txt fuzz target: "..com" loaded as the domain
+    /// ".com", which was written back as "com", a public suffix.
+    @Test func test_K_40_aDomainWithAnEmptyLabelIsSkipped() {
+        for domain in ["..com", "...example.com", ".a..example.com"] {
+            let contents = NetscapeCookieFormat.parse("\(domain)\tFALSE\t/\tFALSE\t0\tsession\t1\n", now: now)
+            #expect(contents.cookies.isEmpty && contents.skippedLines == 1, "\(domain)")
+        }
+    }
+
     @Test func test_K_40_curlTest31sExpectedJarRoundTrips() throws {
         let text = "# Netscape HTTP Cookie File\n# https://curl.se/docs/http-cookies.html\n\n" + Self.curlTest31Lines.joined(separator: "\n") + "\n"
         let contents = NetscapeCookieFormat.parse(text, now: now)
