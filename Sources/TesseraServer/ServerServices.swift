@@ -38,7 +38,9 @@ public struct ServerServices: Sendable {
         self.storage = storage
         audit = AuditLog(logger: logger)
         sessions = SessionManager(store: storage.sessions, configuration: SessionConfiguration(cookie: Self.cookie(for: configuration)))
-        hasher = PasswordHasher(parameters: try ScryptParameters(logN: configuration.scryptLogN, blockSize: 8, parallelism: 1))
+        hasher = PasswordHasher(
+            parameters: try ScryptParameters(logN: configuration.scryptLogN, blockSize: 8, parallelism: 1),
+            threadPool: PasswordHashingPool.shared)
         login = PasswordLogin(hasher: hasher, directory: UserDirectory(store: storage.users),
                               throttle: LoginThrottle(store: storage.loginThrottle), audit: audit)
         passwordPolicy = PasswordPolicy()
