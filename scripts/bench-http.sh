@@ -4,6 +4,7 @@
 #
 #   scripts/bench-http.sh                 # release build, 5 rounds x 3 s per measurement
 #   scripts/bench-http.sh --seconds 3 --rounds 1 --bin .build/debug/tessera   # a quick smoke run
+#   scripts/bench-http.sh --json results.json   # also write the figures as JSON (scripts/bench.sh does)
 #
 # Each route is measured right after /bare receiving the very same request
 # (the same credential header, which the bare route ignores), so the ratio
@@ -16,14 +17,18 @@
 # Before measuring, every
 # route is checked to answer 200 with its credential; a run in which wrk
 # saw any non-2xx answer fails, so a table of fast 401s can't pass for one.
+# The server's CPU time per request (from /proc) is recorded for each route
+# too, which shows what an authenticator costs in CPU rather than in req/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/wrk-measure.sh
 
 seconds=3
 rounds=5
 connections=32
 bin=""
 port=18089
+json=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
@@ -31,6 +36,7 @@ while [ $# -gt 0 ]; do
         --connections) connections="$2"; shift 2 ;;
         --bin) bin="$2"; shift 2 ;;
         --port) port="$2"; shift 2 ;;
+        --json) json="$2"; shift 2 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -88,16 +94,10 @@ done
 results="$workdir/results"
 : >"$results"
 measure() { # ROUND LABEL PATH HEADER
-    local args=(-t 2 -c "$connections" -d "${seconds}s" --latency)
+    local args=()
     [ -n "$4" ] && args+=(-H "$4")
-    local out
-    out=$(wrk "${args[@]}" "http://127.0.0.1:$port/$3")
-    if grep -q "Non-2xx" <<<"$out"; then
-        echo "wrk saw non-2xx answers on /$3:" >&2
-        echo "$out" >&2
-        exit 1
-    fi
-    echo "$1 $2 $(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")" >>"$results"
+    wrk_measure "$server_pid" "http://127.0.0.1:$port/$3" "$seconds" "$connections" ${args[@]+"${args[@]}"}
+    echo "$1 $2 $WRK_RESULT" >>"$results"
 }
 for round in $(seq 1 "$rounds"); do
     for route in "${routes[@]}"; do
@@ -107,24 +107,30 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-python3 - "$results" "$rounds" "$seconds" "$connections" <<'PY'
+python3 - "$results" "$rounds" "$seconds" "$connections" "$json" <<'PY'
+import json
+import math
 import sys
 from collections import defaultdict
 
-def millis(text):
-    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
-        if text.endswith(unit):
-            return float(text[: -len(unit)]) * factor
-    return float(text)
-
 rows = [line.split() for line in open(sys.argv[1])]
-rps, p99 = defaultdict(list), defaultdict(list)
-for _, label, value, latency in rows:
+rps, p50, p99, requests, cpu, timeouts = (defaultdict(list) for _ in range(6))
+for _, label, value, median_ms, tail_ms, count, seconds, late in rows:
     rps[label].append(float(value))
-    p99[label].append(millis(latency))
+    p50[label].append(float(median_ms))
+    p99[label].append(float(tail_ms))
+    requests[label].append(int(count))
+    cpu[label].append(float(seconds))
+    timeouts[label].append(int(late))
 mean = lambda values: sum(values) / len(values)
 median = lambda values: sorted(values)[len(values) // 2] if len(values) % 2 else sum(sorted(values)[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
 targets = {"signed-cookie": 0.9, "memory-session": 0.85, "sqlite-session": 0.6}
+
+def cpu_per_request_us(label):
+    seconds, count = sum(cpu[label]), sum(requests[label])
+    return None if math.isnan(seconds) or count == 0 else seconds / count * 1e6
+
+report = {"rounds": int(sys.argv[2]), "seconds": float(sys.argv[3]), "connections": int(sys.argv[4]), "routes": []}
 print(f"# {sys.argv[2]} round(s) x {sys.argv[3]} s per measurement, {sys.argv[4]} connections, wrk -t2, loopback")
 print(f"{'route':<16} {'req/s':>9} {'p99 ms':>8} {'bare req/s':>11} {'bare p99':>9} {'vs bare':>8} {'rounds':>11}  target")
 for label in [l for l in dict.fromkeys(row[1] for row in rows) if not l.startswith("bare+")]:
@@ -137,4 +143,14 @@ for label in [l for l in dict.fromkeys(row[1] for row in rows) if not l.startswi
     target = targets.get(label)
     verdict = "" if target is None else (f">= {target:.2f} " + ("met" if ratio >= target else "MISSED"))
     print(f"{label:<16} {mean(rps[label]):>9.0f} {max(p99[label]):>8.2f} {mean(rps[base]):>11.0f} {max(p99[base]):>9.2f} {ratio:>8.2f} {spread:>11}  {verdict}")
+    report["routes"].append({
+        "route": label, "requests_per_sec": mean(rps[label]), "p50_ms": median(p50[label]), "p99_ms": median(p99[label]),
+        "p99_ms_max": max(p99[label]), "cpu_us_per_request": cpu_per_request_us(label),
+        "bare_requests_per_sec": mean(rps[base]), "bare_p50_ms": median(p50[base]), "bare_p99_ms": median(p99[base]),
+        "bare_cpu_us_per_request": cpu_per_request_us(base),
+        "timeouts": sum(timeouts[label]), "ratio": ratio, "ratios": ratios, "target": target,
+    })
+if sys.argv[5]:
+    with open(sys.argv[5], "w") as out:
+        json.dump(report, out, indent=1)
 PY

@@ -28,6 +28,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run only the pairs whose name contains this text.")
     var only: String?
 
+    @Option(name: .long, help: "Skip the measurements whose name contains this text (repeatable; e.g. --skip login).")
+    var skip: [String] = []
+
     func validate() throws {
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
         guard rounds >= 1, rounds <= 1000 else { throw ValidationError("--rounds must be 1 to 1000") }
@@ -37,14 +40,17 @@ struct BenchCommand: AsyncParsableCommand {
         #if DEBUG
         printError("warning: this is a debug build; figures are not representative (use `swift run -c release tessera bench`)")
         #endif
+        let only = only, skip = skip
+        let wanted = { (name: String) in (only.map { name.contains($0) } ?? true) && !skip.contains { name.contains($0) } }
         let suite = BenchmarkSuite()
-        for pair in suite.pairs() where only.map({ pair.name.contains($0) }) ?? true {
+        for pair in suite.pairs() where wanted(pair.name) {
             let result = Benchmark.compare(pair, seconds: seconds, rounds: rounds)
             print(result.baselineLine)
             print(result.line)
         }
-        try await SessionStoreBenchmark(seconds: seconds, rounds: rounds).run(only: only)
-        if only.map({ "login".contains($0) || $0.contains("login") }) ?? true {
+        try await SessionStoreBenchmark(seconds: seconds, rounds: rounds).run(wanted: wanted)
+        let loginWanted = only.map { "login".contains($0) || $0.contains("login") } ?? true
+        if loginWanted && !skip.contains(where: { "login.cheap_request_latency".contains($0) }) {
             try await LoginLatencyBenchmark(seconds: max(5, seconds * 3), requestsPerSecond: 500, concurrentLogins: 2).run()
         }
     }

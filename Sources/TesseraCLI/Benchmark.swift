@@ -18,7 +18,7 @@ enum Benchmark {
         let ratio: Double
 
         var line: String {
-            #"{"name":"\#(name)","ops_per_sec":\#(Int(opsPerSecond.rounded())),"baseline":"\#(baselineName)","ratio":\#(String(format: "%.3f", ratio))}"#
+            #"{"name":"\#(name)","ops_per_sec":\#(Int(opsPerSecond.rounded())),"baseline":"\#(baselineName)","baseline_ops_per_sec":\#(Int(baselineOpsPerSecond.rounded())),"ratio":\#(String(format: "%.3f", ratio))}"#
         }
 
         var baselineLine: String {

@@ -56,8 +56,8 @@ struct SessionStoreBenchmark {
         #"{"name":"\#(name)","ops_per_sec":\#(Int(ours.rounded())),"baseline":"\#(baseline)","baseline_ops_per_sec":\#(Int(raw.rounded())),"ratio":\#(String(format: "%.3f", ours / raw))}"#
     }
 
-    func run(only: String?) async throws {
-        func wanted(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
+    /// Runs the measurements whose name `wanted` accepts.
+    func run(wanted: (String) -> Bool) async throws {
         let now = Date()
         let records = (0..<sessionCount).map { Self.record($0, now: now) }
         if wanted("memory store") { try await memory(records) }
@@ -115,7 +115,8 @@ struct SessionStoreBenchmark {
 
     /// Bytes the allocator holds per session at 1,000,000 sessions, minus the
     /// session's own bytes (user id and data), next to a plain
-    /// `[SessionLookupKey: SessionRecord]` holding the same records.
+    /// `[SessionLookupKey: SessionRecord]` holding the same records; and how
+    /// much the process's resident size (`VmRSS`) grew while the store filled.
     private func footprint(now: Date) {
         let count = 1_000_000
         func records() -> [SessionRecord] {
@@ -129,6 +130,7 @@ struct SessionStoreBenchmark {
         let payloadBytes = Double((0..<count).reduce(0) { $0 + "user-\($1)".utf8.count }) / Double(count)
         var source = records()
         let store = MemorySessionStore(capacity: count)
+        let residentBefore = ResidentMemory.currentBytes()
         let before = tessera_allocated_bytes()
         let semaphore = DispatchSemaphore(value: 0)
         let box = UncheckedBox(store: store, records: source)
@@ -138,6 +140,7 @@ struct SessionStoreBenchmark {
         }
         semaphore.wait()
         let ours = Double(Int(tessera_allocated_bytes()) - Int(before)) / Double(count)
+        let residentAfter = ResidentMemory.currentBytes()
         precondition(store.count == count, "the store lost sessions")
 
         let rawBefore = tessera_allocated_bytes()
@@ -145,7 +148,14 @@ struct SessionStoreBenchmark {
         for record in source { dictionary[record.key] = record }
         let raw = Double(Int(tessera_allocated_bytes()) - Int(rawBefore)) / Double(count)
         source = []
-        print(#"{"name":"memory store bytes per session","sessions":\#(count),"bytes_per_session":\#(Int(ours.rounded())),"payload_bytes":\#(Int(payloadBytes.rounded())),"overhead_bytes":\#(Int((ours - payloadBytes).rounded())),"baseline":"[SessionLookupKey: SessionRecord]","baseline_bytes_per_session":\#(Int(raw.rounded())),"ratio":\#(String(format: "%.3f", ours / raw))}"#)
+        // The resident growth includes what the allocator keeps but does not
+        // hand out (fragmentation, free lists); the process total also holds
+        // the source records and the benchmark's own state.
+        var resident = ""
+        if let residentBefore, let residentAfter {
+            resident = #","rss_growth_bytes":\#(residentAfter - residentBefore),"rss_bytes":\#(residentAfter)"#
+        }
+        print(#"{"name":"memory store bytes per session","sessions":\#(count),"bytes_per_session":\#(Int(ours.rounded())),"payload_bytes":\#(Int(payloadBytes.rounded())),"overhead_bytes":\#(Int((ours - payloadBytes).rounded())),"baseline":"[SessionLookupKey: SessionRecord]","baseline_bytes_per_session":\#(Int(raw.rounded())),"ratio":\#(String(format: "%.3f", ours / raw))\#(resident)}"#)
         withExtendedLifetime(dictionary) {}
     }
 
