@@ -20,6 +20,33 @@ private final class ResumeOnce<Value: Sendable>: Sendable {
     }
 }
 
+/// The timer of one operation, stopped as soon as the operation answers:
+/// without it every query would leave a task sleeping out the whole
+/// deadline (thousands at a time under load, each holding memory and a
+/// timer).
+final class Deadline: Sendable {
+    private let state = Mutex<(timer: Task<Void, Never>?, finished: Bool)>((nil, false))
+
+    /// Hands over the timer; it is cancelled at once if the operation already answered.
+    func arm(_ timer: Task<Void, Never>) {
+        let answered = state.withLock { state in
+            if state.finished { return true }
+            state.timer = timer
+            return false
+        }
+        if answered { timer.cancel() }
+    }
+
+    /// The operation answered: stop the timer.
+    func disarm() {
+        let timer = state.withLock { state in
+            state.finished = true
+            return state.timer.take()
+        }
+        timer?.cancel()
+    }
+}
+
 /// Runs store queries with a deadline and turns every failure into a
 /// ``StoreError`` that names no bound value.
 struct PostgresExecutor: Sendable {
@@ -40,15 +67,19 @@ struct PostgresExecutor: Sendable {
         let timeout = timeout
         let outcome: Swift.Result<Result, any Error> = await withCheckedContinuation { continuation in
             let once = ResumeOnce(continuation)
+            let deadline = Deadline()
             let work = Task {
-                do { once.resume(.success(try await body(client))) } catch { once.resume(.failure(error)) }
+                let result: Swift.Result<Result, any Error>
+                do { result = .success(try await body(client)) } catch { result = .failure(error) }
+                deadline.disarm()
+                once.resume(result)
             }
-            Task {
-                try? await Task.sleep(for: timeout)
+            deadline.arm(Task {
+                do { try await Task.sleep(for: timeout) } catch { return }  // cancelled: the work answered
                 if once.resume(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))"))) {
                     work.cancel()
                 }
-            }
+            })
         }
         switch outcome {
         case .success(let result): return result
