@@ -1,13 +1,14 @@
 // The fuzzing entry points of Tessera's parsers (Sources/TesseraFuzzTargets).
 //
 // Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D TESSERA_LIBFUZZER`,
-// this is a libFuzzer binary: libFuzzer's main runs the target named by
-// TESSERA_FUZZ_TARGET. Built plainly (as `swift build` does), it replays
+// this is a libFuzzer binary: its entry point hands over to libFuzzer's
+// driver, which fuzzes the target named by TESSERA_FUZZ_TARGET. Built plainly (as `swift build` does), it replays
 // inputs without the sanitizers, for reproducing a finding:
 //
 //     swift run tessera-fuzz TARGET FILE...          # run each file once
 //     swift run tessera-fuzz TARGET --write-samples DIR
 import Foundation
+import Synchronization
 import TesseraFuzzTargets
 #if TESSERA_LIBFUZZER
 import CLibFuzzerDriver
@@ -24,11 +25,12 @@ enum FuzzerSetup {
         let box = FixturesBox()
         let done = DispatchSemaphore(value: 0)
         Task {
-            box.set(try? await FuzzFixtures.make())
+            let made = try? await FuzzFixtures.make()
+            box.fixtures.withLock { $0 = made }
             done.signal()
         }
         done.wait()
-        guard let fixtures = box.get() else {
+        guard let fixtures = box.fixtures.withLock({ $0 }) else {
             FileHandle.standardError.write(Data("tessera-fuzz: could not build the fuzz fixtures\n".utf8))
             exit(1)
         }
@@ -46,11 +48,8 @@ enum FuzzerSetup {
 }
 
 /// Hands the fixtures from the set-up task to the waiting thread.
-final class FixturesBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fixtures: FuzzFixtures?
-    func set(_ value: FuzzFixtures?) { lock.withLock { fixtures = value } }
-    func get() -> FuzzFixtures? { lock.withLock { fixtures } }
+final class FixturesBox: Sendable {
+    let fixtures = Mutex<FuzzFixtures?>(nil)
 }
 
 #if TESSERA_LIBFUZZER
