@@ -28,7 +28,7 @@ public struct HTTPBasicAuthenticator<Context: TesseraRequestContext>: TesseraAut
 
     /// Checks the request's credential of this kind.
     public func authenticate(_ request: Request, context: Context) async -> AuthenticationOutcome {
-        let basics = request.headers[values: .authorization].filter { $0.lowercased().hasPrefix("basic ") }
+        let basics = request.headers[values: .authorization].filter { AuthorizationHeaderValue($0).hasScheme("basic") }
         guard let header = basics.first else { return .absent }
         guard basics.count == 1, let (user, password) = Self.credentials(in: header) else {
             return .refused(CredentialRejection(method: .basic, code: "basic.malformed"))
@@ -50,7 +50,7 @@ public struct HTTPBasicAuthenticator<Context: TesseraRequestContext>: TesseraAut
     /// The user name and password of `Basic <base64(user:password)>`, or
     /// `nil` when it is not valid base64 of UTF-8 text with a colon.
     static func credentials(in header: String) -> (String, String)? {
-        let encoded = header.dropFirst("basic ".count).trimmingCharacters(in: .whitespaces)
+        let encoded = String(AuthorizationHeaderValue(header).parameters)
         guard encoded.utf8.count <= 8192, let data = Data(base64Encoded: encoded),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }

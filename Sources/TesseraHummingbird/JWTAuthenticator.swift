@@ -78,15 +78,14 @@ enum BearerCredential: Equatable {
 
     static func presented(in headers: HTTPFields) -> BearerCredential {
         let values = headers[values: .authorization]
-        var tokens: [String] = []
+        var first: Substring?
         for value in values {
-            let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count >= 1, parts[0].lowercased() == "bearer" else { continue }
-            let token = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-            if token.isEmpty { return .conflicting }
-            tokens.append(token)
+            let credentials = AuthorizationHeaderValue(value)
+            guard credentials.hasScheme("bearer") else { continue }
+            if credentials.parameters.isEmpty { return .conflicting }
+            if first == nil { first = credentials.parameters }
         }
-        guard let first = tokens.first else { return .none }
-        return values.count == 1 ? .token(first) : .conflicting
+        guard let first else { return .none }
+        return values.count == 1 ? .token(String(first)) : .conflicting
     }
 }

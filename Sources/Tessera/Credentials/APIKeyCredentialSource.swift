@@ -32,9 +32,9 @@ public struct APIKeyCredentialSource: Sendable {
     public func presented(headers: (String) -> [String], query: (String) -> [String] = { _ in [] }) -> Presented {
         var found: [String] = []
         for value in headers("Authorization") {
-            let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            if parts.count == 2, parts[0].lowercased() == "bearer", parts[1].hasPrefix(APIKey.prefix) {
-                found.append(String(parts[1]).trimmingSpaces())
+            let credentials = AuthorizationHeaderValue(value)
+            if credentials.hasScheme("bearer"), credentials.parameters.hasPrefix(APIKey.prefix) {
+                found.append(String(credentials.parameters))
             }
         }
         for name in headerNames { found.append(contentsOf: headers(name).map { $0.trimmingSpaces() }) }
