@@ -1,6 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// `scripts/fuzz.sh` builds with `TESSERA_FUZZ_INSTRUMENT=1`: libFuzzer's
+/// coverage and AddressSanitizer then go into Tessera's own modules only,
+/// not into swift-nio, AsyncHTTPClient and the rest. Instrumenting every
+/// module gave 672,373 coverage counters, which libFuzzer scans and clears
+/// after each input: that was 45% of a fuzzing run's time.
+let fuzzInstrumented = Context.environment["TESSERA_FUZZ_INSTRUMENT"] == "1"
+let fuzzedModuleSettings: [SwiftSetting] = fuzzInstrumented ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzerEntrySettings: [SwiftSetting] = fuzzInstrumented
+    ? [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"]), .define("TESSERA_LIBFUZZER")] : []
+let fuzzerLinkerSettings: [LinkerSetting] = fuzzInstrumented ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "Tessera",
     platforms: [.macOS(.v15)],
@@ -51,7 +62,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HeapModule", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: fuzzedModuleSettings
         ),
         .target(
             name: "TesseraSQLite",
@@ -105,7 +117,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: fuzzedModuleSettings
         ),
         .target(name: "CTesseraMallocStats"),
         .executableTarget(
@@ -133,12 +146,15 @@ let package = Package(
             dependencies: [
                 "Tessera", "TesseraClient",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: fuzzedModuleSettings
         ),
         .target(name: "CLibFuzzerDriver"),
         .executableTarget(
             name: "TesseraFuzzer",
-            dependencies: ["TesseraFuzzTargets", "CLibFuzzerDriver"]
+            dependencies: ["TesseraFuzzTargets", "CLibFuzzerDriver"],
+            swiftSettings: fuzzerEntrySettings,
+            linkerSettings: fuzzerLinkerSettings
         ),
         .testTarget(
             name: "TesseraTests",
