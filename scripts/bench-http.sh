@@ -19,6 +19,11 @@
 # saw any non-2xx answer fails, so a table of fast 401s can't pass for one.
 # The server's CPU time per request (from /proc) is recorded for each route
 # too, which shows what an authenticator costs in CPU rather than in req/s.
+# With --profile-seconds N (scripts/bench.sh passes it), each route is then
+# profiled for N seconds under the same load with `perf record -g`
+# (Debian's linux-perf, installed if missing), and
+# scripts/profile-attribution.py splits its samples into Tessera's own code
+# (by type), sqlite-nio, the kernel and the rest; the shares go into the JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/wrk-measure.sh
@@ -29,6 +34,7 @@ connections=32
 bin=""
 port=18089
 json=""
+profile_seconds=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
@@ -37,6 +43,7 @@ while [ $# -gt 0 ]; do
         --bin) bin="$2"; shift 2 ;;
         --port) port="$2"; shift 2 ;;
         --json) json="$2"; shift 2 ;;
+        --profile-seconds) profile_seconds="$2"; shift 2 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -44,6 +51,7 @@ done
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
+[ "$profile_seconds" -gt 0 ] && ! command -v perf >/dev/null && missing+=(linux-perf)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} from Debian's packages" >&2
     as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -107,7 +115,31 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-python3 - "$results" "$rounds" "$seconds" "$connections" "$json" <<'PY'
+# The CPU profile of each route under the same load: which code the
+# server's time per request goes to (perf samples the server process only).
+profile_json=""
+if [ "$profile_seconds" -gt 0 ]; then
+    if perf record -o "$workdir/probe.perf" -- true >/dev/null 2>&1; then
+        profiles=()
+        for route in "${routes[@]}"; do
+            header=$(header_of "$route")
+            args=()
+            [ -n "$header" ] && args+=(-H "$header")
+            wrk -t 2 -c "$connections" -d "$((profile_seconds + 2))s" ${args[@]+"${args[@]}"} "http://127.0.0.1:$port/$route" >/dev/null &
+            load_pid=$!
+            sleep 1
+            perf record -F 997 -g -p "$server_pid" -o "$workdir/$route.perf" -- sleep "$profile_seconds" >/dev/null 2>&1
+            wait "$load_pid"
+            profiles+=("$route=$workdir/$route.perf")
+        done
+        profile_json="$workdir/profile.json"
+        python3 scripts/profile-attribution.py routes "$profile_json" "${profiles[@]}"
+    else
+        echo "bench-http: perf cannot record here (see /proc/sys/kernel/perf_event_paranoid); no CPU profile" >&2
+    fi
+fi
+
+python3 - "$results" "$rounds" "$seconds" "$connections" "$json" "$profile_json" <<'PY'
 import json
 import math
 import sys
@@ -150,6 +182,8 @@ for label in [l for l in dict.fromkeys(row[1] for row in rows) if not l.startswi
         "bare_cpu_us_per_request": cpu_per_request_us(base),
         "timeouts": sum(timeouts[label]), "ratio": ratio, "ratios": ratios, "target": target,
     })
+if sys.argv[6]:
+    report["profile"] = json.load(open(sys.argv[6]))
 if sys.argv[5]:
     with open(sys.argv[5], "w") as out:
         json.dump(report, out, indent=1)

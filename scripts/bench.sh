@@ -20,7 +20,8 @@
 #
 # Options: --quick; --bin PATH (use this tessera, build nothing); --out DIR
 # (where the report goes); --no-postgres (skip PostgreSQL). Installs wrk,
-# curl and zlib1g-dev from Debian's packages, and PostgreSQL through
+# curl, linux-perf (for the CPU profiles of "Where the time goes") and
+# zlib1g-dev from Debian's packages, and PostgreSQL through
 # scripts/with-postgres.sh, when missing. The figures that matter are ratios
 # measured within one run: absolute rates move by up to 2x on a shared
 # machine between runs, ratios much less.
@@ -54,6 +55,7 @@ fi
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
+command -v perf >/dev/null || missing+=(linux-perf)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "bench: installing ${missing[*]} from Debian's packages" >&2
     as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -94,12 +96,12 @@ if [ "$quick" -eq 1 ]; then
     # build, where an inline scrypt holds the executor); the quick run
     # keeps only the HTTP one.
     in_process=(--seconds 0.25 --rounds 5 --skip login)
-    http=(--seconds 1 --rounds 1)
+    http=(--seconds 1 --rounds 1 --profile-seconds 1)
     serve=(--seconds 1 --rounds 1 --contention-seconds 2 --contention-rounds 1)
 else
     mode=full
     in_process=(--seconds 1.5 --rounds 30)
-    http=(--seconds 3 --rounds 5)
+    http=(--seconds 3 --rounds 5 --profile-seconds 5)
     serve=(--seconds 3 --rounds 5 --contention-seconds 5 --contention-rounds 3)
 fi
 rm -rf "$run_dir"
@@ -112,6 +114,14 @@ cp /proc/loadavg "$run_dir/loadavg-start" 2>/dev/null || true
 stage "1/3 tessera bench ${in_process[*]} (in-process)"
 "$bin" bench "${in_process[@]}" >"$run_dir/in-process.jsonl" 2>"$run_dir/in-process.log" || {
     echo "bench: tessera bench failed:" >&2; cat "$run_dir/in-process.log" >&2; exit 1; }
+
+# Where a sealed open's time goes: a CPU profile of the pair, split by what
+# SealedValueCodec.open calls (the raw side is the AEAD open alone).
+if command -v perf >/dev/null && perf record -o "$run_dir/probe.perf" -- true >/dev/null 2>&1; then
+    perf record -F 997 -g -o "$run_dir/sealed-open.perf" -- "$bin" bench --only sealed_open --seconds 1 --rounds 3 >/dev/null 2>&1 &&
+        python3 scripts/profile-attribution.py calls "$run_dir/in-process-profile.json" \
+            "sealed_open=$run_dir/sealed-open.perf:SealedValueCodecV4open" || true
+fi
 
 stage "2/3 scripts/bench-http.sh ${http[*]} (authenticators behind wrk)"
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

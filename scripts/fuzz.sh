@@ -4,11 +4,16 @@
 #
 #     scripts/fuzz.sh TARGET SECONDS [LIBFUZZER FLAGS...]   # e.g. scripts/fuzz.sh set-cookie 600
 #     scripts/fuzz.sh all SECONDS                           # every target in turn, SECONDS each
+#     scripts/fuzz.sh --debug all 10                        # what scripts/test.sh (and so CI) runs
 #     scripts/fuzz.sh --list                                # the targets
 #
 # The first run builds the fuzz binary in release mode into .build-fuzz (a
-# scratch folder of its own, so the normal build is untouched; 10-20 minutes
-# on two cores the first time). New interesting inputs go to
+# scratch folder of its own, so the normal build is untouched; about 8
+# minutes on two cores the first time). With --debug it builds in .build
+# instead, reusing the debug dependencies `swift build` made, so only
+# Tessera's own modules are compiled again with the sanitizers (half a
+# minute); that binary runs several times slower, and the next plain
+# `swift build` compiles those modules back. New interesting inputs go to
 # .build-fuzz/corpus/TARGET, never into the repository's seeds; a crash
 # leaves its input in .build-fuzz/findings/TARGET and the script exits 1.
 # AddressSanitizer runs with malloc_context_size=0 (no stack recorded per
@@ -30,11 +35,18 @@ cd "$(dirname "$0")/.."
 targets=(cookie-header set-cookie signed-value sealed-value tornado flask-session django cookies-txt api-key html-form jwt)
 
 usage() {
-    echo "usage: $0 TARGET SECONDS [LIBFUZZER FLAGS...] | $0 all SECONDS | $0 --list" >&2
+    echo "usage: $0 [--debug] TARGET SECONDS [LIBFUZZER FLAGS...] | $0 [--debug] all SECONDS | $0 --list" >&2
     echo "targets: ${targets[*]}" >&2
     exit 2
 }
 
+configuration=release
+scratch=.build-fuzz
+if [ "${1:-}" = "--debug" ]; then
+    configuration=debug
+    scratch=.build
+    shift
+fi
 [ "$#" -ge 1 ] || usage
 if [ "$1" = "--list" ]; then
     printf '%s\n' "${targets[@]}"
@@ -50,12 +62,13 @@ if [ "$target" != all ] && ! printf '%s\n' "${targets[@]}" | grep -qx -- "$targe
     usage
 fi
 
-scratch=.build-fuzz
-echo "fuzz: building the libFuzzer binary (release, -sanitize=fuzzer,address on Tessera's modules) in $scratch" >&2
+echo "fuzz: building the libFuzzer binary ($configuration, -sanitize=fuzzer,address on Tessera's modules) in $scratch" >&2
 # Package.swift puts the sanitizer flags on Tessera's own modules when
 # TESSERA_FUZZ_INSTRUMENT=1; the dependencies build plainly.
-TESSERA_FUZZ_INSTRUMENT=1 swift build -c release --scratch-path "$scratch" --product tessera-fuzz >&2
-binary="$scratch/release/tessera-fuzz"
+TESSERA_FUZZ_INSTRUMENT=1 swift build -c "$configuration" --scratch-path "$scratch" --product tessera-fuzz >&2
+binary="$scratch/$configuration/tessera-fuzz"
+# Working corpora and findings live apart from any build products.
+scratch=.build-fuzz
 
 run_one() {
     local name=$1 work="$scratch/corpus/$1" findings="$scratch/findings/$1" log status
