@@ -72,8 +72,25 @@ public struct JarCookie: Sendable, Hashable {
     /// The key that makes two cookies the same one: name, domain, host-only and path.
     var identity: Identity { Identity(name: name, domain: domain, hostOnly: hostOnly, path: path) }
 
+    /// Compared byte for byte, as browsers compare: Swift's `String ==` is
+    /// canonical equivalence, under which the names `e\u{301}` and `é`
+    /// would be one cookie and a later one would replace the other.
     struct Identity: Hashable {
         let name: String, domain: String, hostOnly: Bool, path: String
+
+        static func == (left: Identity, right: Identity) -> Bool {
+            left.hostOnly == right.hostOnly && left.name.utf8.elementsEqual(right.name.utf8)
+                && left.domain.utf8.elementsEqual(right.domain.utf8) && left.path.utf8.elementsEqual(right.path.utf8)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hostOnly)
+            for part in [name, domain, path] {
+                hasher.combine(part.utf8.count)
+                var part = part
+                part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
     }
 }
 
@@ -90,7 +107,7 @@ enum CookieMatching {
     /// A request path path-matches a cookie path when it is identical, or starts
     /// with it and the cookie path ends in `/` or the next character is `/`.
     static func path(_ requestPath: String, matches cookiePath: String) -> Bool {
-        if requestPath == cookiePath { return true }
+        if requestPath.utf8.elementsEqual(cookiePath.utf8) { return true }
         guard requestPath.utf8.starts(with: cookiePath.utf8) else { return false }
         if cookiePath.utf8.last == UInt8(ascii: "/") { return true }
         return requestPath.utf8.dropFirst(cookiePath.utf8.count).first == UInt8(ascii: "/")

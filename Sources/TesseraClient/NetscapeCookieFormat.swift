@@ -80,9 +80,12 @@ public enum NetscapeCookieFormat {
         let expiry = min(rawExpiry, latestExpiry)
         let name = String(fields[5])
         let value = fields.count == 7 ? String(fields[6]) : ""
+        // Bytes again: U+037E GREEK QUESTION MARK is canonically equivalent
+        // to ";", so `contains(";")` would refuse a value the jar stored.
         guard !(name.isEmpty && value.isEmpty), name.utf8.count + value.utf8.count <= ReceivedSetCookie.maximumNameAndValueBytes,
               !(name + value + path).utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }),
-              !name.contains(";"), !name.contains("="), !value.contains(";") else { return nil }
+              !name.utf8.contains(UInt8(ascii: ";")), !name.utf8.contains(UInt8(ascii: "=")),
+              !value.utf8.contains(UInt8(ascii: ";")) else { return nil }
         let cookie = JarCookie(name: name, value: value, domain: domain, hostOnly: !includeSubdomains, path: path,
                                secure: secure, httpOnly: httpOnly, expires: expiry == 0 ? nil : Date(timeIntervalSince1970: TimeInterval(expiry)),
                                created: now)

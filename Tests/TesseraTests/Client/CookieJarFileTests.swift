@@ -95,6 +95,21 @@ struct ClientCookieJarFileTests {
         #expect(contents.cookies.map(\.path) == ["/\u{65A}x"])
     }
 
+    /// Found by the set-cookie fuzz target: U+037E GREEK QUESTION MARK is
+    /// canonically equivalent to ";", so a Character-wise "no ; in the
+    /// value" dropped on load a cookie the jar had stored; a real ";" still
+    /// makes the line invalid.
+    @Test func test_K_40_aValueWithAGreekQuestionMarkReadsBack() throws {
+        let jar = JarFixture.jar()
+        let outcome = jar.store(setCookie: "a=x\u{37E}y", from: try JarFixture.url("https://www.example.com/"), now: now)
+        guard case .stored(let cookie) = outcome else { Issue.record("not stored: \(outcome)"); return }
+        let contents = NetscapeCookieFormat.parse(NetscapeCookieFormat.render([cookie], keepingSessionCookies: true), now: now)
+        #expect(contents.skippedLines == 0)
+        #expect(contents.cookies.map { Array($0.value.unicodeScalars) } == [Array("x\u{37E}y".unicodeScalars)])
+        let real = NetscapeCookieFormat.parse("www.example.com\tFALSE\t/\tFALSE\t0\ta\tx;y\n", now: now)
+        #expect(real.cookies.isEmpty && real.skippedLines == 1)
+    }
+
     /// Found by the cookies-txt fuzz target: "..com" loaded as the domain
     /// ".com", which was written back as "com", a public suffix.
     @Test func test_K_40_aDomainWithAnEmptyLabelIsSkipped() {

@@ -361,6 +361,19 @@ struct ClientCookieStorageTests {
         #expect(try jar.header(for: "http://www.host.test/") == "A=host; A=domain")
     }
 
+    /// Names and paths are compared byte for byte, as browsers do, not by
+    /// Swift's canonical equivalence: `e` + U+0301 and `é` are two cookies.
+    @Test func test_K_34_namesAndPathsThatAreOnlyCanonicallyEqualAreSeparateCookies() throws {
+        let jar = JarFixture.jar()
+        try jar.store("e\u{301}=decomposed", from: "http://www.host.test/")
+        try jar.store("\u{E9}=precomposed", from: "http://www.host.test/")
+        try jar.store("p=1; Path=/caf\u{E9}", from: "http://www.host.test/")
+        try jar.store("p=2; Path=/cafe\u{301}", from: "http://www.host.test/")
+        let stored = jar.allCookies(now: now)
+        #expect(stored.map(\.value) == ["decomposed", "precomposed", "1", "2"])
+        #expect(stored.filter { $0.name == "p" }.map { Array($0.path.utf8) } == [Array("/caf\u{E9}".utf8), Array("/cafe\u{301}".utf8)])
+    }
+
     @Test func test_K_34_sortingOfSameNameCookies() throws {
         // Go basicsTests "Sorting of same-name cookies."
         let jar = JarFixture.jar()
