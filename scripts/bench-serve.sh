@@ -28,6 +28,12 @@
 # start, at rest after one sign-in, the peak under the read load, the peak
 # while logins hash, and at the end.
 #
+# With --profile-seconds N (scripts/bench.sh passes it), each serve process
+# and bench-server's /bare are then profiled for N seconds under /api/me's
+# load with `perf record -g`; scripts/profile-attribution.py splits the
+# samples (Tessera's code, sqlite-nio, postgres-nio, kernel, the rest) into
+# the JSON's "profile".
+#
 # Creates the user "bench-<time>" in each store; on a PostgreSQL of your own
 # (TESSERA_POSTGRES_URL) that user stays behind. Everything else lives in a
 # temporary directory that is removed at exit.
@@ -45,6 +51,7 @@ paced_connections=4
 paced_delay_ms=10
 postgres="${TESSERA_POSTGRES_URL:-}"
 json=""
+profile_seconds=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --bin) bin="$2"; shift 2 ;;
@@ -58,6 +65,7 @@ while [ $# -gt 0 ]; do
         --postgres) postgres="$2"; shift 2 ;;
         --no-postgres) postgres=""; shift ;;
         --json) json="$2"; shift 2 ;;
+        --profile-seconds) profile_seconds="$2"; shift 2 ;;
         *) echo "bench-serve: unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -200,6 +208,27 @@ for store in "${stores[@]}"; do
     echo "rss $store load_peak $(cat "$workdir/peak-load-$store" 2>/dev/null || echo 0)" >>"$results"
 done
 
+# --- Where serve's CPU goes: a profile of /api/me on each store ---------------
+
+profile_json=""
+if [ "$profile_seconds" -gt 0 ] && command -v perf >/dev/null && perf record -o "$workdir/probe.perf" -- true >/dev/null 2>&1; then
+    profiles=()
+    profile_one() { # NAME PID URL COOKIE: PID's CPU profile while wrk sends URL the cookie
+        wrk -t 2 -c "$connections" -d "$((profile_seconds + 2))s" -H "Cookie: $4" "$3" >/dev/null &
+        local load=$!
+        sleep 1
+        perf record -F 997 -g -p "$2" -o "$workdir/$1.perf" -- sleep "$profile_seconds" >/dev/null 2>&1
+        wait "$load"
+        profiles+=("$1=$workdir/$1.perf")
+    }
+    profile_one bare "$bare_pid" "http://127.0.0.1:$bare_port/bare" "${cookie[${stores[0]}]}"
+    for store in "${stores[@]}"; do
+        profile_one "$store" "${pid[$store]}" "http://127.0.0.1:${port[$store]}/api/me" "${cookie[$store]}"
+    done
+    profile_json="$workdir/profile.json"
+    python3 scripts/profile-attribution.py routes "$profile_json" "${profiles[@]}"
+fi
+
 # --- /api/me latency while logins hash passwords ------------------------------
 
 cat >"$workdir/paced.lua" <<EOF
@@ -253,13 +282,13 @@ for store in "${stores[@]}"; do
 done
 
 python3 - "$results" "$json" "$rounds" "$seconds" "$connections" "$contention_rounds" "$contention_seconds" \
-    "$paced_connections" "$paced_delay_ms" <<'PY'
+    "$paced_connections" "$paced_delay_ms" "$profile_json" <<'PY'
 import json
 import math
 import sys
 from collections import defaultdict
 
-path, out, rounds, seconds, connections, contention_rounds, contention_seconds, paced_connections, paced_delay = sys.argv[1:]
+path, out, rounds, seconds, connections, contention_rounds, contention_seconds, paced_connections, paced_delay, profile = sys.argv[1:]
 median = lambda values: sorted(values)[len(values) // 2] if len(values) % 2 else sum(sorted(values)[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
 mean = lambda values: sum(values) / len(values)
 
@@ -321,6 +350,8 @@ for store in stores:
               f"{entry['p99_ms_max']:>8.2f} {entry['logins_per_sec']:>9.2f}")
 print("# resident size (MiB): " + "; ".join(
     f"{store}: " + ", ".join(f"{k[:-6]} {v / 1048576:.1f}" for k, v in values.items()) for store, values in rss.items()))
+if profile:
+    report["profile"] = json.load(open(profile))
 if out:
     with open(out, "w") as handle:
         json.dump(report, handle, indent=1)

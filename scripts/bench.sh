@@ -97,12 +97,12 @@ if [ "$quick" -eq 1 ]; then
     # keeps only the HTTP one.
     in_process=(--seconds 0.25 --rounds 5 --skip login)
     http=(--seconds 1 --rounds 1 --profile-seconds 1)
-    serve=(--seconds 1 --rounds 1 --contention-seconds 2 --contention-rounds 1)
+    serve=(--seconds 1 --rounds 1 --contention-seconds 2 --contention-rounds 1 --profile-seconds 1)
 else
     mode=full
     in_process=(--seconds 1.5 --rounds 30)
     http=(--seconds 3 --rounds 5 --profile-seconds 5)
-    serve=(--seconds 3 --rounds 5 --contention-seconds 5 --contention-rounds 3)
+    serve=(--seconds 3 --rounds 5 --contention-seconds 5 --contention-rounds 3 --profile-seconds 5)
 fi
 rm -rf "$run_dir"
 mkdir -p "$run_dir" "$out"

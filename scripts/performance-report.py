@@ -502,6 +502,35 @@ def markdown(report):
             f"{ratio(entry['ratio'])}{spread} | {micros(entry.get('cpu_us_per_request'))} | {ratio(cpu_ratio(entry))} |")
     add("")
 
+    serve_profile = serve_profiles(report)
+    if serve_profile:
+        add("**Where serve's CPU goes** (`perf record -g` of each process under `/api/me`'s load, split as under "
+            "[Where the time goes](#where-the-time-goes)), µs per request:")
+        add("")
+        add("| process | CPU per request | Tessera's code | its largest parts | sqlite-nio + SQLite | postgres-nio | kernel | the rest | of the rest: allocation, retain/release, concurrency runtime |")
+        add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for name, parts in serve_profile.items():
+            label = "bench-server `/bare`" if name == "bare" else f"serve `/api/me` on {STORE_LABELS.get(name, name)}"
+            largest = ", ".join(f"{kind} {value:.1f}" for kind, value in parts["tessera_by_type"][:3]) or "–"
+            kinds = " / ".join(f"{parts['kinds'].get(kind, 0):.1f}" for kind in ("allocation", "retain/release", "concurrency runtime"))
+            add(f"| {label} | {parts['cpu']:.1f} | {parts['tessera']:.1f} | {largest} | {parts['sqlite']:.1f} | "
+                f"{parts['postgres']:.1f} | {parts['kernel']:.1f} | {parts['other']:.1f} | {kinds} |")
+        add("")
+        sqlite, postgres = serve_profile.get("sqlite"), serve_profile.get("postgres")
+        if sqlite and postgres:
+            add(f"On PostgreSQL `/api/me` costs {postgres['cpu']:.0f} µs of serve's CPU against {sqlite['cpu']:.0f} µs on "
+                f"SQLite. The difference is the client side of talking to a server: postgres-nio's own code takes "
+                f"{postgres['postgres']:.0f} µs per request, the kernel {postgres['kernel']:.0f} µs against "
+                f"{sqlite['kernel']:.0f} (a socket write and read per query, and a wakeup of each side, with PostgreSQL "
+                f"and wrk on the same cores), allocation {postgres['kinds'].get('allocation', 0):.0f} µs against "
+                f"{sqlite['kinds'].get('allocation', 0):.0f}, the rest of the runtime and SwiftNIO (which also runs the "
+                f"database connections) {postgres['other']:.0f} µs against {sqlite['other']:.0f}, and Tessera's "
+                "PostgreSQL stores with their deadline "
+                f"{sum(value for kind, value in postgres['tessera_by_type'] if kind.startswith('Postgres') or kind == 'ResumeOnce'):.0f} µs. "
+                "Each `/api/me` makes two queries (the session, then the user); PostgreSQL's own CPU for them is not in "
+                "these figures but shares the same two cores, which is why its req/s ratio falls further than its CPU ratio.")
+            add("")
+
     add("## `GET /api/me` while logins hash passwords")
     add("")
     add("| store | concurrent logins | logins/s | req/s (paced) | p50 | p99 | worst round's p99 | p99 ÷ p99 with no logins |")
@@ -606,12 +635,30 @@ def split_cpu(share, cpu):
     """A profile's shares times a CPU time per request: µs per part."""
     return {
         "cpu": cpu,
-        "tessera": share["tessera"] * cpu, "sqlite": share["sqlite"] * cpu,
+        "tessera": share["tessera"] * cpu, "sqlite": share["sqlite"] * cpu, "postgres": share.get("postgres", 0) * cpu,
         "kernel": share["kernel"] * cpu, "other": share["other"] * cpu,
         "kinds": {kind: value * cpu for kind, value in share.get("other_by_kind", {}).items()},
         "tessera_by_type": sorted(((kind, value * cpu) for kind, value in share["tessera_by_type"].items()),
                                   key=lambda item: -item[1]),
     }
+
+
+def serve_profiles(report):
+    """serve's /api/me per store and bench-server's /bare, each profile's shares times its CPU per request."""
+    shares = report["serve"].get("profile") or {}
+    result = {}
+    me = {entry["store"]: entry for entry in report["serve"]["routes"] if entry["route"] == "api/me"}
+    for name, share in shares.items():
+        if not share.get("samples"):
+            continue
+        if name == "bare":
+            paired = [entry.get("bare_cpu_us_per_request") for entry in me.values() if entry.get("bare_cpu_us_per_request")]
+            cpu = sum(paired) / len(paired) if paired else None
+        else:
+            cpu = (me.get(name) or {}).get("cpu_us_per_request")
+        if cpu:
+            result[name] = split_cpu(share, cpu)
+    return result
 
 
 def route_profiles(report):

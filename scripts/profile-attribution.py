@@ -8,7 +8,7 @@ Used by scripts/bench-http.sh and scripts/bench.sh; not run by hand as a rule.
         samples in each part: Tessera's own code (grouped by the type whose
         code ran, found as the innermost Tessera frame of the stack, so a
         call into swift-crypto counts for the Tessera type that made it),
-        sqlite-nio and SQLite, the kernel, and everything else (Hummingbird,
+        sqlite-nio and SQLite, postgres-nio, the kernel, and everything else (Hummingbird,
         SwiftNIO, the Swift runtime and the allocator), that last part also
         split by what its leaf function was doing (retain/release,
         allocation, the concurrency runtime, type metadata, the rest).
@@ -29,6 +29,7 @@ from collections import Counter
 TESSERA_MODULE = re.compile(r"^\$s\d+(Tessera|TesseraHummingbird|TesseraSQLite|TesseraPostgres|TesseraServer|TesseraClient)(?=[A-Z0-9_])")
 KERNEL_DSO = re.compile(r"kernel|\.ko$|vmlinux")
 SQLITE = re.compile(r"sqlite3|SQLiteNIO")
+POSTGRES = re.compile(r"PostgresNIO|_ConnectionPoolModule")
 # What the leaf function of a sample outside Tessera's code was doing.
 OTHER_KINDS = [
     ("retain/release", re.compile(r"^swift_(retain|release|bridgeObjectRetain|bridgeObjectRelease|unknownObject|isUniquelyReferenced)|doDecrementSlow|RefCounts")),
@@ -94,6 +95,8 @@ def routes(out_path, pairs):
                 parts["kernel"] += 1
             elif any(SQLITE.search(symbol) or "sqlite" in dso.lower() for symbol, dso in stack):
                 parts["sqlite"] += 1
+            elif any(POSTGRES.search(symbol) for symbol, _ in stack):
+                parts["postgres"] += 1
             else:
                 parts["other"] += 1
                 leaf = stack[0][0]
@@ -108,6 +111,7 @@ def routes(out_path, pairs):
             "tessera": sum(tessera_groups.values()) / total if total else 0,
             "tessera_by_type": {key: value / total for key, value in tessera_groups.most_common()},
             "sqlite": parts["sqlite"] / total if total else 0,
+            "postgres": parts["postgres"] / total if total else 0,
             "kernel": parts["kernel"] / total if total else 0,
             "other": parts["other"] / total if total else 0,
             "other_by_kind": {key: value / total for key, value in other_kinds.most_common()},
