@@ -60,6 +60,18 @@ struct PostgresExecutor: Sendable {
     let logger: Logger
     /// Where the deadlines' timers run.
     let timers: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// Fails operations at once for a moment after one missed its deadline.
+    let breaker: PostgresCircuitBreaker
+
+    init(client: PostgresClient, timeout: Duration, logger: Logger, breaker: PostgresCircuitBreaker = PostgresCircuitBreaker()) {
+        self.client = client
+        self.timeout = timeout
+        self.logger = logger
+        self.breaker = breaker
+    }
+
+    /// The failure a deadline's timer hands to the waiting caller.
+    private struct DeadlineMissed: Error {}
 
     /// PostgreSQL's SQLSTATE for a unique-constraint violation.
     static let uniqueViolation = "23505"
@@ -68,8 +80,13 @@ struct PostgresExecutor: Sendable {
     ///
     /// The deadline holds even if the query ignores cancellation (a pool
     /// still retrying a dead server): the caller is answered at once and
-    /// the abandoned query is cancelled in the background.
+    /// the abandoned query is cancelled in the background. For a moment
+    /// after a missed deadline, operations fail at once (``PostgresCircuitBreaker``).
     func run<Result: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws(StoreError) -> Result {
+        let permission = breaker.permission()
+        if permission == .refuse {
+            throw .unavailable("PostgreSQL missed a deadline moments ago; not asked again for up to \(breaker.retryInterval) (\(action))")
+        }
         let client = client
         let timeout = timeout
         let outcome: Swift.Result<Result, any Error> = await withCheckedContinuation { continuation in
@@ -82,14 +99,38 @@ struct PostgresExecutor: Sendable {
                 once.resume(result)
             }
             deadline.arm(timers.any().scheduleTask(in: TimeAmount(timeout)) {
-                if once.resume(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout) (\(action))"))) {
+                if once.resume(.failure(DeadlineMissed())) {
                     work.cancel()
                 }
             })
         }
         switch outcome {
-        case .success(let result): return result
-        case .failure(let error): throw Self.map(error, action: action)
+        case .success(let result):
+            breaker.answered()
+            return result
+        case .failure(let error) where error is DeadlineMissed:
+            breaker.missedDeadline()
+            logger.warning("PostgreSQL missed an operation's deadline; failing operations at once for \(breaker.retryInterval)",
+                           metadata: ["action": "\(action)", "deadline": "\(timeout)"])
+            throw .unavailable("PostgreSQL did not answer within \(timeout) (\(action))")
+        case .failure(let error):
+            if Self.databaseAnswered(error) {
+                breaker.answered()
+            } else if permission == .probe {
+                breaker.probeAbandoned()
+            }
+            throw Self.map(error, action: action)
+        }
+    }
+
+    /// Whether a failure came from the database itself (an SQL error, or our
+    /// own reading of its rows), rather than from not reaching it.
+    private static func databaseAnswered(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError: error.code == .server
+        case let error as PostgresTransactionError: error.closureError.map(databaseAnswered) ?? false
+        case is StoreError: true
+        default: false
         }
     }
 

@@ -43,10 +43,16 @@ public final class PostgresStorage: Service, Sendable {
 
     /// Creates storage over a client configuration. Each store call fails
     /// with ``StoreError/unavailable(_:)`` if it takes longer than
-    /// `operationTimeout` (a database that is down or unreachable).
-    public init(configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) {
+    /// `operationTimeout` (a database that is down or unreachable), and for
+    /// `failFastInterval` after such a timeout every call fails at once,
+    /// until one call let through gets an answer again.
+    public init(
+        configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5),
+        failFastInterval: Duration = .seconds(1), logger: Logger = Logger(label: "tessera.postgres")
+    ) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger)
+        executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger,
+                                    breaker: PostgresCircuitBreaker(retryInterval: failFastInterval))
         sessions = PostgresSessionStore(executor: executor)
         revocationEpochs = PostgresRevocationEpochStore(executor: executor)
         apiKeys = PostgresAPIKeyStore(executor: executor)
@@ -60,9 +66,12 @@ public final class PostgresStorage: Service, Sendable {
     /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).
     /// - Throws: ``StoreError/unavailable(_:)`` for a malformed URL;
     ///   the message never repeats the password.
-    public convenience init(url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "tessera.postgres")) throws(StoreError) {
+    public convenience init(
+        url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5),
+        failFastInterval: Duration = .seconds(1), logger: Logger = Logger(label: "tessera.postgres")
+    ) throws(StoreError) {
         let configuration = try Self.configuration(url: url, maximumConnections: maximumConnections, connectTimeout: operationTimeout)
-        self.init(configuration: configuration, operationTimeout: operationTimeout, logger: logger)
+        self.init(configuration: configuration, operationTimeout: operationTimeout, failFastInterval: failFastInterval, logger: logger)
     }
 
     /// The client configuration a URL describes:
