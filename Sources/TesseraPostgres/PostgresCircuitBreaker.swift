@@ -62,9 +62,17 @@ final class PostgresCircuitBreaker: Sendable {
     }
 
     /// An operation missed its deadline: the database is not answering.
-    func missedDeadline() {
+    /// Returns whether this opened the breaker (it was closed or probing),
+    /// so an outage is logged once, not once per waiting request.
+    @discardableResult
+    func missedDeadline() -> Bool {
         let until = clock.now.advanced(by: retryInterval)
-        state.withLock { $0 = .open(until: until) }
+        return state.withLock { state in
+            let opened: Bool
+            if case .open = state { opened = false } else { opened = true }
+            state = .open(until: until)
+            return opened
+        }
     }
 
     /// A probe ended without an answer or a missed deadline (it was

@@ -109,9 +109,10 @@ struct PostgresExecutor: Sendable {
             breaker.answered()
             return result
         case .failure(let error) where error is DeadlineMissed:
-            breaker.missedDeadline()
-            logger.warning("PostgreSQL missed an operation's deadline; failing operations at once for \(breaker.retryInterval)",
-                           metadata: ["action": "\(action)", "deadline": "\(timeout)"])
+            if breaker.missedDeadline() {
+                logger.warning("PostgreSQL missed an operation's deadline; failing operations at once for \(breaker.retryInterval)",
+                               metadata: ["action": "\(action)", "deadline": "\(timeout)"])
+            }
             throw .unavailable("PostgreSQL did not answer within \(timeout) (\(action))")
         case .failure(let error):
             if Self.databaseAnswered(error) {

@@ -23,10 +23,11 @@ import Testing
         let breaker = PostgresCircuitBreaker(retryInterval: .seconds(3600))
         breaker.missedDeadline()
         #expect(breaker.permission() == .refuse, "open for the interval")
+        #expect(!breaker.missedDeadline(), "already open: nothing new to log")
         let reopened = PostgresCircuitBreaker(retryInterval: .zero)
-        reopened.missedDeadline()
+        #expect(reopened.missedDeadline(), "closed to open")
         #expect(reopened.permission() == .probe)
-        reopened.missedDeadline()
+        #expect(reopened.missedDeadline(), "probing to open")
         #expect(reopened.permission() == .probe, "the interval passed again, so one more probe")
     }
 
