@@ -14,7 +14,8 @@
 # Tessera's own modules are compiled again with the sanitizers (half a
 # minute); that binary runs several times slower, and the next plain
 # `swift build` compiles those modules back. New interesting inputs go to
-# .build-fuzz/corpus/TARGET, never into the repository's seeds; a crash
+# .build-fuzz/corpus/TARGET (corpus-smoke with --debug), never into the
+# repository's seeds; a crash
 # leaves its input in .build-fuzz/findings/TARGET and the script exits 1.
 # AddressSanitizer runs with malloc_context_size=0 (no stack recorded per
 # allocation, which took a fifth of the time of the allocation-heavy
@@ -67,11 +68,18 @@ echo "fuzz: building the libFuzzer binary ($configuration, -sanitize=fuzzer,addr
 # TESSERA_FUZZ_INSTRUMENT=1; the dependencies build plainly.
 TESSERA_FUZZ_INSTRUMENT=1 swift build -c "$configuration" --scratch-path "$scratch" --product tessera-fuzz >&2
 binary="$scratch/$configuration/tessera-fuzz"
-# Working corpora and findings live apart from any build products.
+# Working corpora and findings live apart from any build products. A
+# --debug run is a smoke test: it starts from the seeds alone, in a corpus
+# of its own emptied first, not from what long release runs have gathered.
 scratch=.build-fuzz
+corpora="$scratch/corpus"
+if [ "$configuration" = debug ]; then
+    corpora="$scratch/corpus-smoke"
+    rm -rf "$corpora"
+fi
 
 run_one() {
-    local name=$1 work="$scratch/corpus/$1" findings="$scratch/findings/$1" log status
+    local name=$1 work="$corpora/$1" findings="$scratch/findings/$1" log status
     shift
     mkdir -p "$work" "$findings"
     log=$(mktemp)
