@@ -41,6 +41,11 @@ public struct RequestCookies: Sendable, Sequence {
     /// ```swift
     /// let cookies = RequestCookies(headers: cookieHeaders) { $0 == "sid" }
     /// ```
+    ///
+    /// Inlinable, so a caller's header sequence is iterated by code
+    /// specialised for it: unspecialised, walking Hummingbird's header
+    /// fields cost as much as parsing them.
+    @inlinable
     public init<Headers: Sequence>(headers: Headers, keeping isWanted: (Substring) -> Bool) where Headers.Element == String {
         var pairs: [Pair] = []
         var budget = Self.maximumHeaderBytes
@@ -69,7 +74,8 @@ public struct RequestCookies: Sendable, Sequence {
 
     /// Reads the `;`-separated pairs of one header's bytes, in place: only
     /// the kept names and values become strings.
-    private static func parse(
+    @usableFromInline
+    static func parse(
         _ field: Slice<UnsafeBufferPointer<UInt8>>, read: inout Int, isWanted: (Substring) -> Bool, into pairs: inout [Pair]
     ) {
         var start = field.startIndex
