@@ -10,7 +10,7 @@ let fuzzInstrumented = Context.environment["TESSERA_FUZZ_INSTRUMENT"] == "1"
 let fuzzedModuleSettings: [SwiftSetting] = fuzzInstrumented ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 let fuzzerEntrySettings: [SwiftSetting] = fuzzInstrumented
     ? [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"]), .define("TESSERA_LIBFUZZER")] : []
-let fuzzerLinkerSettings: [LinkerSetting] = fuzzInstrumented ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzerLinkerSettings: [LinkerSetting] = fuzzInstrumented ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
 
 let package = Package(
     name: "Tessera",
