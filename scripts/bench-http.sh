@@ -139,7 +139,18 @@ if [ "$profile_seconds" -gt 0 ]; then
     fi
 fi
 
-python3 - "$results" "$rounds" "$seconds" "$connections" "$json" "$profile_json" <<'PY'
+# How the server's CPU per request on /bare moves with the load: fewer
+# connections, fewer requests per event-loop wakeup.
+load_curve="$workdir/load-curve"
+: >"$load_curve"
+if [ "$profile_seconds" -gt 0 ]; then
+    for clients in "$connections" 8 2; do
+        wrk_measure "$server_pid" "http://127.0.0.1:$port/bare" "$seconds" "$clients"
+        echo "$clients $WRK_RESULT" >>"$load_curve"
+    done
+fi
+
+python3 - "$results" "$rounds" "$seconds" "$connections" "$json" "$profile_json" "$load_curve" <<'PY'
 import json
 import math
 import sys
@@ -184,6 +195,14 @@ for label in [l for l in dict.fromkeys(row[1] for row in rows) if not l.startswi
     })
 if sys.argv[6]:
     report["profile"] = json.load(open(sys.argv[6]))
+curve = [line.split() for line in open(sys.argv[7]) if line.strip()]
+if curve:
+    # connections, then wrk_measure's fields: req/s p50 p99 requests cpu_seconds timeouts
+    report["bare_by_connections"] = [
+        {"connections": int(row[0]), "requests_per_sec": float(row[1]),
+         "cpu_us_per_request": float(row[5]) / int(row[4]) * 1e6 if row[5] != "nan" and int(row[4]) else None}
+        for row in curve
+    ]
 if sys.argv[5]:
     with open(sys.argv[5], "w") as out:
         json.dump(report, out, indent=1)

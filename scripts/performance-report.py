@@ -679,8 +679,9 @@ def route_profiles(report):
     return result
 
 
-def profile_text(profile, name):
-    """One sentence on where a route's extra CPU over /bare went, from its profile."""
+def profile_text(profile, name, curve):
+    """One sentence on where a route's extra CPU over /bare went, from its profile; `curve` is /bare's CPU per
+    request at several connection counts."""
     parts = profile.get(name)
     bare = parts.get("baseline") if parts else None
     if not parts or not bare:
@@ -696,10 +697,13 @@ def profile_text(profile, name):
         text += f", {delta('sqlite'):.1f} µs in sqlite-nio and SQLite"
     text += (f", {delta('kernel'):+.1f} µs in the kernel and {delta('other'):+.1f} µs in Hummingbird, SwiftNIO and the "
              f"Swift runtime ({kinds} µs). That last part is framework work done per request: a sampling profile does not "
-             "show which of it our middlewares cause (an async function's samples lose its callers), and how busy the "
-             "event loops are moves it too (in a separate check on this machine, `/bare` alone cost 36–44 µs of CPU per "
-             "request at 32 connections, 55 µs at 8 and 97 µs at 2: fewer requests per wakeup, more cost per request).")
-    return text
+             "show which of it our middlewares cause (an async function's samples lose its callers), and the load moves "
+             "it too")
+    if curve:
+        text += (": in this run `/bare` alone cost " + ", ".join(
+            f"{point['cpu_us_per_request']:.0f} µs of CPU per request at {point['connections']} connections"
+            for point in curve))
+    return text + "."
 
 
 def contention_text(report):
@@ -739,7 +743,8 @@ def gap_text(report, rows, profile):
         _, _, _, extra, core, figure, rest = row
         text = (f"- **{ROUTE_LABELS[name]}** ({entry['ratio']:.2f}× vs {target:.2f}×): the route costs {extra:.1f} µs of server "
                 f"CPU per request more than `/bare`.")
-        explained = profile_text(profile, name)
+        curve = [point for point in report["http"].get("bare_by_connections", []) if point.get("cpu_us_per_request")]
+        explained = profile_text(profile, name, curve)
         if figure is not None and rest is not None:
             text += f" Its {core} takes {figure:.1f} µs in-process"
             if rest >= 1:
