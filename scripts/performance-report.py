@@ -268,7 +268,7 @@ def targets(report):
         entry = route(report, name)
         if entry:
             by_cpu = cpu_ratio(entry)
-            measured = ratio(entry["ratio"]) + ("" if by_cpu is None else f" (by CPU: {by_cpu:.2f}×)")
+            measured = f"{against(entry['ratio'], target)}×" + ("" if by_cpu is None else f" (by CPU: {by_cpu:.2f}×)")
             rows.append(("5 (Hummingbird)", f"{ROUTE_LABELS[name]} ≥ {target:.2f}× bare over HTTP", measured,
                          entry["ratio"] >= target, gap_ratio(entry["ratio"], target)))
     return rows
@@ -281,10 +281,20 @@ def contention_p99(entry):
     return ms(entry["p99_ms"])
 
 
+def against(value, target):
+    """`value` with enough decimals that it does not read as the other side of `target` (0.8951 is "0.895", not "0.90")."""
+    digits = 2
+    while digits < 4 and (round(value, digits) >= target) != (value >= target):
+        digits += 1
+    return f"{value:.{digits}f}"
+
+
 def gap_ratio(measured, target):
+    gap = abs(measured - target)
+    shown = f"{gap:.3f}" if gap < 0.01 else f"{gap:.2f}"
     if measured >= target:
-        return f"+{measured - target:.2f} above"
-    return f"{target - measured:.2f} short ({(target - measured) / target:.0%} below)"
+        return f"+{shown} above"
+    return f"{shown} short ({gap / target:.1%} below)"
 
 
 def gap_rate(measured, target):
@@ -482,8 +492,8 @@ def markdown(report):
         target = entry.get("target")
         goal = "" if target is None else f"≥ {target:.2f}: {verdict(entry['ratio'] >= target)}"
         add(f"| {ROUTE_LABELS.get(name, name)} | {rps(entry['requests_per_sec'])} | {ms(entry['p50_ms'])} | {ms(entry['p99_ms'])} | "
-            f"{rps(entry['bare_requests_per_sec'])} | {ratio(entry['ratio'])}{spread} | {micros(entry.get('cpu_us_per_request'))} | "
-            f"{ratio(cpu_ratio(entry))} | {goal} |")
+            f"{rps(entry['bare_requests_per_sec'])} | {ratio(entry['ratio']) if target is None else against(entry['ratio'], target) + '×'}"
+            f"{spread} | {micros(entry.get('cpu_us_per_request'))} | {ratio(cpu_ratio(entry))} | {goal} |")
     add("")
 
     add("## HTTP: `tessera serve`")
@@ -738,10 +748,10 @@ def gap_text(report, rows, profile):
         if not entry or entry["ratio"] >= target:
             continue
         if row is None:
-            notes.append(f"- **{ROUTE_LABELS[name]}** ({entry['ratio']:.2f}× vs {target:.2f}×): not yet analysed (no CPU figures).")
+            notes.append(f"- **{ROUTE_LABELS[name]}** ({against(entry['ratio'], target)}× vs {target:.2f}×): not yet analysed (no CPU figures).")
             continue
         _, _, _, extra, core, figure, rest = row
-        text = (f"- **{ROUTE_LABELS[name]}** ({entry['ratio']:.2f}× vs {target:.2f}×): the route costs {extra:.1f} µs of server "
+        text = (f"- **{ROUTE_LABELS[name]}** ({against(entry['ratio'], target)}× vs {target:.2f}×): the route costs {extra:.1f} µs of server "
                 f"CPU per request more than `/bare`.")
         curve = [point for point in report["http"].get("bare_by_connections", []) if point.get("cpu_us_per_request")]
         explained = profile_text(profile, name, curve)
