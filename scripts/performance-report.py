@@ -585,8 +585,8 @@ def markdown(report):
     add("")
     add("The server's CPU per request (user + system time of the server process from `/proc`, over all rounds, "
         "divided by the requests wrk counted), next to the in-process time of the one operation each authenticator "
-        "adds (1 ÷ its `tessera bench` rate on one thread). The rest is what else the route runs; how it splits is "
-        "not measured here.")
+        "adds (1 ÷ its `tessera bench` rate on one thread). The rest is what else the route runs; the CPU profile "
+        "below splits it.")
     add("")
     add("| route | middlewares | `/bare` CPU | route CPU | added | core operation | its time in-process | the rest |")
     add("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -599,7 +599,7 @@ def markdown(report):
         elif figure is not None:
             remainder = "– (wall time on sqlite-nio's thread, not CPU of this one)"
         else:
-            remainder = "not yet analysed"
+            remainder = "see the profile below"
         add(f"| {ROUTE_LABELS.get(name, name)} | {ROUTE_MIDDLEWARES.get(name, '')} | {micros(bare_cpu)} | {micros(route_cpu)} | "
             f"{micros(extra)} | {core or '–'} | {micros(figure)} | {remainder} |")
     add("")
@@ -711,8 +711,9 @@ def profile_text(profile, name, curve):
              "it too")
     if curve:
         text += (": in this run `/bare` alone cost " + ", ".join(
-            f"{point['cpu_us_per_request']:.0f} µs of CPU per request at {point['connections']} connections"
-            for point in curve))
+            f"{point['cpu_us_per_request']:.0f} µs" + (" of CPU per request" if index == 0 else "")
+            + f" at {point['connections']}" + (" connections" if index == 0 else "")
+            for index, point in enumerate(curve)))
     return text + "."
 
 
