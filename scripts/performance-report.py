@@ -784,8 +784,8 @@ def gap_text(report, rows, profile):
                 f"key, one at a time, runs at {rate(sqlite['baseline_ops_per_sec'])} in this run")
         if sqlite["baseline_ops_per_sec"] < SQLITE_LOAD_TARGET:
             text += (", below the target itself, so no store built on sqlite-nio reaches it here: each query goes to "
-                     "sqlite-nio's thread pool and its answer comes back to the caller's task, two thread hops that cost "
-                     f"more than SQLite's lookup. The store keeps {sqlite['ratio']:.2f}× of that raw rate (it also decodes "
+                     "sqlite-nio's thread pool and its answer comes back to the caller's task, two thread hops per lookup. "
+                     f"The store keeps {sqlite['ratio']:.2f}× of that raw rate (it also decodes "
                      "the record and checks its expiry)")
         else:
             text += f"; the store keeps {sqlite['ratio']:.2f}× of it (it also decodes the record and checks its expiry)"
