@@ -42,10 +42,10 @@ usage() {
 }
 
 configuration=release
-scratch=.build-fuzz
+build_dir=.build-fuzz
 if [ "${1:-}" = "--debug" ]; then
     configuration=debug
-    scratch=.build
+    build_dir=.build
     shift
 fi
 [ "$#" -ge 1 ] || usage
@@ -63,23 +63,23 @@ if [ "$target" != all ] && ! printf '%s\n' "${targets[@]}" | grep -qx -- "$targe
     usage
 fi
 
-echo "fuzz: building the libFuzzer binary ($configuration, -sanitize=fuzzer,address on Tessera's modules) in $scratch" >&2
+echo "fuzz: building the libFuzzer binary ($configuration, -sanitize=fuzzer,address on Tessera's modules) in $build_dir" >&2
 # Package.swift puts the sanitizer flags on Tessera's own modules when
 # TESSERA_FUZZ_INSTRUMENT=1; the dependencies build plainly.
-TESSERA_FUZZ_INSTRUMENT=1 swift build -c "$configuration" --scratch-path "$scratch" --product tessera-fuzz >&2
-binary="$scratch/$configuration/tessera-fuzz"
+TESSERA_FUZZ_INSTRUMENT=1 swift build -c "$configuration" --scratch-path "$build_dir" --product tessera-fuzz >&2
+binary="$build_dir/$configuration/tessera-fuzz"
 # Working corpora and findings live apart from any build products. A
 # --debug run is a smoke test: it starts from the seeds alone, in a corpus
 # of its own emptied first, not from what long release runs have gathered.
-scratch=.build-fuzz
-corpora="$scratch/corpus"
+fuzz_dir=.build-fuzz
+corpora="$fuzz_dir/corpus"
 if [ "$configuration" = debug ]; then
-    corpora="$scratch/corpus-smoke"
+    corpora="$fuzz_dir/corpus-smoke"
     rm -rf "$corpora"
 fi
 
 run_one() {
-    local name=$1 work="$corpora/$1" findings="$scratch/findings/$1" log status
+    local name=$1 work="$corpora/$1" findings="$fuzz_dir/findings/$1" log status
     shift
     mkdir -p "$work" "$findings"
     log=$(mktemp)

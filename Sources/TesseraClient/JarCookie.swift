@@ -85,11 +85,15 @@ public struct JarCookie: Sendable, Hashable {
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(hostOnly)
-            for part in [name, domain, path] {
-                hasher.combine(part.utf8.count)
-                var part = part
-                part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            }
+            Self.combineBytes(of: name, into: &hasher)
+            Self.combineBytes(of: domain, into: &hasher)
+            Self.combineBytes(of: path, into: &hasher)
+        }
+
+        private static func combineBytes(of text: String, into hasher: inout Hasher) {
+            var text = text
+            hasher.combine(text.utf8.count)
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 }
