@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The long soak of `tessera serve` (Tests/e2e/test_soak.py): mixed traffic
 # (sign-ins, session reads, forward auth, API keys, refreshes, session data,
-# sign-outs) on SQLite for SECONDS (default 600 = 10 minutes), checking that
-# every answer is the expected one and that the resident size grows by less
-# than 10% after the first 20% of the run. The default suite runs the same
-# test for 45 s.
+# sign-outs) for SECONDS (default 600 = 10 minutes), once on SQLite and once
+# on PostgreSQL, checking that every answer is the expected one and that the
+# resident size grows by less than 10% after the first 20% of the run. The
+# default suite runs the same test for 45 s on each. Without
+# TESSERA_POSTGRES_URL it starts a throwaway PostgreSQL (scripts/with-postgres.sh).
 #
 #     scripts/soak.sh [SECONDS]
 #
@@ -22,4 +23,7 @@ esac
 export TESSERA_SOAK_SECONDS="$seconds"
 # Room for set-up and tear-down around the soak itself.
 export TESSERA_E2E_TIMEOUT="${TESSERA_E2E_TIMEOUT:-$((seconds + 600))}"
-exec scripts/test-e2e.sh -k soak "${@:2}"
+if [ -n "${TESSERA_POSTGRES_URL:-}" ]; then
+    exec scripts/test-e2e.sh -k soak "${@:2}"
+fi
+exec scripts/with-postgres.sh scripts/test-e2e.sh -k soak "${@:2}"

@@ -46,11 +46,15 @@ public final class PostgresStorage: Service, Sendable {
     /// `operationTimeout` (a database that is down or unreachable), and for
     /// `failFastInterval` after such a timeout every call fails at once,
     /// until one call let through gets an answer again.
+    ///
+    /// A configuration from ``configuration(url:poolSize:connectTimeout:)``
+    /// is a fixed pool; with one of your own, prefer the same (see there why).
     public init(
         configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5),
         failFastInterval: Duration = .seconds(1), logger: Logger = Logger(label: "tessera.postgres")
     ) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        keepAliveConnections = configuration.options.keepAliveBehavior == nil ? configuration.options.minimumConnections : 0
         executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger,
                                     breaker: PostgresCircuitBreaker(retryInterval: failFastInterval))
         sessions = PostgresSessionStore(executor: executor)
@@ -63,21 +67,37 @@ public final class PostgresStorage: Service, Sendable {
         users = PostgresUserStore(executor: executor)
     }
 
-    /// Creates storage from a URL (see ``configuration(url:maximumConnections:connectTimeout:)``).
+    /// Creates storage from a URL (see ``configuration(url:poolSize:connectTimeout:)``).
     /// - Throws: ``StoreError/unavailable(_:)`` for a malformed URL;
     ///   the message never repeats the password.
     public convenience init(
-        url: String, maximumConnections: Int = 20, operationTimeout: Duration = .seconds(5),
+        url: String, poolSize: Int? = nil, operationTimeout: Duration = .seconds(5),
         failFastInterval: Duration = .seconds(1), logger: Logger = Logger(label: "tessera.postgres")
     ) throws(StoreError) {
-        let configuration = try Self.configuration(url: url, maximumConnections: maximumConnections, connectTimeout: operationTimeout)
+        let configuration = try Self.configuration(url: url, poolSize: poolSize, connectTimeout: operationTimeout)
         self.init(configuration: configuration, operationTimeout: operationTimeout, failFastInterval: failFastInterval, logger: logger)
     }
 
+    /// The pool size when neither the URL's `pool_size` nor the caller names one.
+    public static let defaultPoolSize = 10
+
+    /// How often idle pooled connections are sent a `SELECT 1`, so that a
+    /// firewall or NAT between here and the database does not drop them.
+    public static let keepAliveInterval: Duration = .seconds(30)
+
     /// The client configuration a URL describes:
-    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`
-    /// (`prefer` when absent; `require` verifies the server certificate).
-    public static func configuration(url: String, maximumConnections: Int = 20, connectTimeout: Duration = .seconds(5)) throws(StoreError) -> PostgresClient.Configuration {
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require&pool_size=N`
+    /// (`sslmode=prefer` when absent; `require` verifies the server certificate).
+    ///
+    /// The pool is fixed: `poolSize` connections (else the URL's
+    /// `pool_size`, else ``defaultPoolSize``) are opened at start and kept,
+    /// and reopened if they close. A growing and shrinking pool starts an
+    /// idle timer and a keep-alive timer each time a connection goes back
+    /// to it, and on Linux each cancelled timer keeps its task's memory
+    /// until its deadline would have passed (60 and 30 seconds later):
+    /// at a few thousand queries a second that was over 200 MiB. Instead
+    /// ``run()`` pings every connection once per ``keepAliveInterval``.
+    public static func configuration(url: String, poolSize: Int? = nil, connectTimeout: Duration = .seconds(5)) throws(StoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
               let host = components.host, !host.isEmpty,
@@ -86,12 +106,27 @@ public final class PostgresStorage: Service, Sendable {
             throw .unavailable("a PostgreSQL URL looks like postgres://USER:PASSWORD@HOST:PORT/DATABASE")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let parameters = components.queryItems ?? []
         let tls: PostgresClient.Configuration.TLS
-        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
+        switch parameters.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
         case "disable": tls = .disable
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: throw .unavailable("sslmode must be disable, prefer or require")
+        }
+        let size: Int
+        if let poolSize {
+            size = poolSize
+        } else if let item = parameters.first(where: { $0.name == "pool_size" }) {
+            guard let value = item.value.flatMap({ Int($0) }) else {
+                throw .unavailable("pool_size must be a whole number of connections from 1 to \(maximumPoolSize)")
+            }
+            size = value
+        } else {
+            size = defaultPoolSize
+        }
+        guard (1...maximumPoolSize).contains(size) else {
+            throw .unavailable("pool_size must be a whole number of connections from 1 to \(maximumPoolSize), not \(size)")
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432,
@@ -100,15 +135,52 @@ public final class PostgresStorage: Service, Sendable {
             database: database.isEmpty ? nil : database,
             tls: tls
         )
-        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = size
+        configuration.options.maximumConnections = size
+        configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = connectTimeout
         return configuration
     }
 
-    /// Runs the connection pool until cancelled or graceful shutdown.
+    /// The largest `pool_size` accepted (PostgreSQL's own default
+    /// `max_connections` is 100, shared by every server).
+    public static let maximumPoolSize = 100
+
+    /// Runs the connection pool until cancelled or graceful shutdown, and
+    /// for a fixed pool without postgres-nio's keep-alive (what
+    /// ``configuration(url:poolSize:connectTimeout:)`` makes), pings its
+    /// connections every ``keepAliveInterval``.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.client.run()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.client.run() }
+                if self.keepAliveConnections > 0 {
+                    group.addTask { await self.keepConnectionsAlive() }
+                }
+            }
+        }
+    }
+
+    /// How many connections each keep-alive round pings at once (the fixed
+    /// pool's size), or 0 when the pool keeps itself alive.
+    private let keepAliveConnections: Int
+
+    /// One `SELECT 1` per pooled connection every ``keepAliveInterval``,
+    /// sent together so that the pool hands each to a different connection.
+    /// A busy pool just queues them. Failures are the store calls' own
+    /// (deadline, circuit breaker) and need no handling here.
+    private func keepConnectionsAlive() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: Self.keepAliveInterval) } catch { return }
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<keepAliveConnections {
+                    group.addTask {
+                        _ = try? await self.executor.run("keep its connections alive") { client in
+                            try await client.query("SELECT 1", logger: self.executor.logger).collect()
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -352,7 +352,7 @@ struct CredentialStoreFailureTests {
         guard let url = TestPostgres.url else { throw TestPostgres.Missing() }
         var quiet = Logger(label: "tessera.test.postgres")
         quiet.logLevel = .error
-        let admin = try PostgresStorage(url: url, maximumConnections: 2, logger: quiet)
+        let admin = try PostgresStorage(url: url, poolSize: 2, logger: quiet)
         let schema = "tessera_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await admin.client.run() }

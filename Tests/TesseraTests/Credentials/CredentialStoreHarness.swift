@@ -177,9 +177,8 @@ func withPostgresStorage<Result: Sendable>(
     guard let url = TestPostgres.url else { throw TestPostgres.Missing() }
     var quiet = Logger(label: "tessera.test.postgres")
     quiet.logLevel = .error
-    var configuration = try PostgresStorage.configuration(url: url, connectTimeout: operationTimeout)
+    var configuration = try PostgresStorage.configuration(url: url, poolSize: 8, connectTimeout: operationTimeout)
     configuration.options.additionalStartupParameters = [("search_path", schema)]
-    configuration.options.maximumConnections = 30
     let storage = PostgresStorage(configuration: configuration, operationTimeout: operationTimeout, logger: quiet)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await storage.run() }

@@ -100,6 +100,28 @@ struct SessionStoreFailureTests {
         }
     }
 
+    @Test("A PostgreSQL URL's pool is fixed (no per-query pool timers), sized by pool_size, and a bad size is refused by name")
+    func postgresURLPoolSize() throws {
+        let standard = try PostgresStorage.configuration(url: "postgres://u:p@h/db")
+        #expect(standard.options.minimumConnections == PostgresStorage.defaultPoolSize)
+        #expect(standard.options.maximumConnections == PostgresStorage.defaultPoolSize)
+        #expect(standard.options.keepAliveBehavior == nil)
+        let sized = try PostgresStorage.configuration(url: "postgres://u:p@h/db?sslmode=disable&pool_size=3")
+        #expect(sized.options.minimumConnections == 3 && sized.options.maximumConnections == 3)
+        // The caller's size wins over the URL's.
+        let overridden = try PostgresStorage.configuration(url: "postgres://u:p@h/db?pool_size=3", poolSize: 5)
+        #expect(overridden.options.maximumConnections == 5)
+        for bad in ["0", "101", "-1", "ten", ""] {
+            do {
+                _ = try PostgresStorage.configuration(url: "postgres://u:hunter2@h/db?pool_size=\(bad)")
+                Issue.record("pool_size=\(bad) was accepted")
+            } catch {
+                #expect("\(error)".contains("pool_size"))
+                #expect(!"\(error)".contains("hunter2"))
+            }
+        }
+    }
+
     @Test("A full memory store refuses new sessions after clearing expired ones")
     func memoryStoreCapacity() async throws {
         let store = MemorySessionStore(capacity: 3)

@@ -99,10 +99,9 @@ func withPostgresSchema<Result: Sendable>(
     let schema = "tessera_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
     var quiet = Logger(label: "tessera.test.postgres")
     quiet.logLevel = .error
-    let admin = try PostgresStorage(url: url, maximumConnections: 2, operationTimeout: operationTimeout, logger: quiet)
-    var configuration = try PostgresStorage.configuration(url: url, connectTimeout: operationTimeout)
+    let admin = try PostgresStorage(url: url, poolSize: 2, operationTimeout: operationTimeout, logger: quiet)
+    var configuration = try PostgresStorage.configuration(url: url, poolSize: 8, connectTimeout: operationTimeout)
     configuration.options.additionalStartupParameters = [("search_path", schema)]
-    configuration.options.maximumConnections = 30
     let storage = PostgresStorage(configuration: configuration, operationTimeout: operationTimeout, logger: quiet)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await admin.client.run() }
