@@ -49,12 +49,16 @@ public final class PostgresStorage: Service, Sendable {
     ///
     /// A configuration from ``configuration(url:poolSize:connectTimeout:)``
     /// is a fixed pool; with one of your own, prefer the same (see there why).
+    /// When the configuration turns postgres-nio's keep-alive off, ``run()``
+    /// pings the `minimumConnections` every `keepAliveInterval` itself.
     public init(
         configuration: PostgresClient.Configuration, operationTimeout: Duration = .seconds(5),
-        failFastInterval: Duration = .seconds(1), logger: Logger = Logger(label: "tessera.postgres")
+        failFastInterval: Duration = .seconds(1), keepAliveInterval: Duration = PostgresStorage.defaultKeepAliveInterval,
+        logger: Logger = Logger(label: "tessera.postgres")
     ) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         keepAliveConnections = configuration.options.keepAliveBehavior == nil ? configuration.options.minimumConnections : 0
+        self.keepAliveInterval = keepAliveInterval
         executor = PostgresExecutor(client: client, timeout: operationTimeout, logger: logger,
                                     breaker: PostgresCircuitBreaker(retryInterval: failFastInterval))
         sessions = PostgresSessionStore(executor: executor)
@@ -83,7 +87,7 @@ public final class PostgresStorage: Service, Sendable {
 
     /// How often idle pooled connections are sent a `SELECT 1`, so that a
     /// firewall or NAT between here and the database does not drop them.
-    public static let keepAliveInterval: Duration = .seconds(30)
+    public static let defaultKeepAliveInterval: Duration = .seconds(30)
 
     /// The client configuration a URL describes:
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require&pool_size=N`
@@ -96,7 +100,7 @@ public final class PostgresStorage: Service, Sendable {
     /// to it, and on Linux each cancelled timer keeps its task's memory
     /// until its deadline would have passed (60 and 30 seconds later):
     /// at a few thousand queries a second that was over 200 MiB. Instead
-    /// ``run()`` pings every connection once per ``keepAliveInterval``.
+    /// ``run()`` pings every connection once per ``defaultKeepAliveInterval``.
     public static func configuration(url: String, poolSize: Int? = nil, connectTimeout: Duration = .seconds(5)) throws(StoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
@@ -149,7 +153,7 @@ public final class PostgresStorage: Service, Sendable {
     /// Runs the connection pool until cancelled or graceful shutdown, and
     /// for a fixed pool without postgres-nio's keep-alive (what
     /// ``configuration(url:poolSize:connectTimeout:)`` makes), pings its
-    /// connections every ``keepAliveInterval``.
+    /// connections every keep-alive interval (see ``init(configuration:operationTimeout:failFastInterval:keepAliveInterval:logger:)``).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -164,14 +168,16 @@ public final class PostgresStorage: Service, Sendable {
     /// How many connections each keep-alive round pings at once (the fixed
     /// pool's size), or 0 when the pool keeps itself alive.
     private let keepAliveConnections: Int
+    /// The time between two keep-alive rounds.
+    private let keepAliveInterval: Duration
 
-    /// One `SELECT 1` per pooled connection every ``keepAliveInterval``,
+    /// One `SELECT 1` per pooled connection every keep-alive interval,
     /// sent together so that the pool hands each to a different connection.
     /// A busy pool just queues them. Failures are the store calls' own
     /// (deadline, circuit breaker) and need no handling here.
     private func keepConnectionsAlive() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: Self.keepAliveInterval) } catch { return }
+            do { try await Task.sleep(for: keepAliveInterval) } catch { return }
             await withDiscardingTaskGroup { group in
                 for _ in 0..<keepAliveConnections {
                     group.addTask {
