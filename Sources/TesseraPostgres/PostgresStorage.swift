@@ -101,6 +101,10 @@ public final class PostgresStorage: Service, Sendable {
     /// until its deadline would have passed (60 and 30 seconds later):
     /// at a few thousand queries a second that was over 200 MiB. Instead
     /// ``run()`` pings every connection once per ``defaultKeepAliveInterval``.
+    ///
+    /// - Throws: ``StoreError/unavailable(_:)`` naming what is wrong with the
+    ///   URL, its `sslmode` or a pool size outside 1...``maximumPoolSize``;
+    ///   the message never repeats the password.
     public static func configuration(url: String, poolSize: Int? = nil, connectTimeout: Duration = .seconds(5)) throws(StoreError) -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
@@ -118,19 +122,18 @@ public final class PostgresStorage: Service, Sendable {
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: throw .unavailable("sslmode must be disable, prefer or require")
         }
-        let size: Int
-        if let poolSize {
-            size = poolSize
-        } else if let item = parameters.first(where: { $0.name == "pool_size" }) {
+        // The URL's pool_size is checked even when the caller's size wins,
+        // so that a mistake in it shows wherever the URL is used.
+        var urlSize: Int?
+        if let item = parameters.first(where: { $0.name == "pool_size" }) {
             guard let value = item.value.flatMap({ Int($0) }) else {
                 throw .unavailable("pool_size must be a whole number of connections from 1 to \(maximumPoolSize)")
             }
-            size = value
-        } else {
-            size = defaultPoolSize
+            urlSize = value
         }
-        guard (1...maximumPoolSize).contains(size) else {
-            throw .unavailable("pool_size must be a whole number of connections from 1 to \(maximumPoolSize), not \(size)")
+        let size = poolSize ?? urlSize ?? defaultPoolSize
+        if let bad = [urlSize, size].compactMap({ $0 }).first(where: { !(1...maximumPoolSize).contains($0) }) {
+            throw .unavailable("pool_size must be a whole number of connections from 1 to \(maximumPoolSize), not \(bad)")
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432,

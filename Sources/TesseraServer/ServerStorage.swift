@@ -63,7 +63,8 @@ public struct ServerStorage: Sendable {
                 throw error
             }
         case .postgres(let url):
-            let postgres = try PostgresStorage(url: url, logger: logger)
+            // One command's few queries: two connections, whatever the URL's pool_size.
+            let postgres = try PostgresStorage(url: url, poolSize: 2, logger: logger)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await postgres.run() }
                 defer { group.cancelAll() }

@@ -5,13 +5,17 @@ through one is seen by the other at once."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 
 from tessera_e2e import (
-    admin_login, api_login, assert_json, assert_problem, bearer, cookie_header, create_key, describe, http, me,
-    password_tokens,
+    admin_login, api_login, assert_json, assert_problem, bearer, cookie_header, create_key, describe, free_port, http,
+    me, password_tokens, run_cli,
 )
 
 
@@ -80,3 +84,46 @@ def test_keys_and_tokens_from_one_server_work_on_the_other(pair):
     on_b = login.session
     assert on_b.delete(b.url(f"/api/keys/{key['id']}"), headers=login.csrf).status_code == 204
     assert_problem(me(a, {"X-API-Key": key["key"]}), 401)
+
+
+def connections_to(database: str) -> int:
+    """Client connections PostgreSQL has open to `database` right now."""
+    done = subprocess.run(
+        ["psql", os.environ["TESSERA_POSTGRES_URL"], "-qAtc",
+         f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND backend_type = 'client backend'"],
+        capture_output=True, text=True, timeout=60, check=True)
+    return int(done.stdout.strip())
+
+
+def test_a_server_holds_exactly_its_pool_size_of_connections_under_load(postgres_url, make_sqlite_server):
+    """`?pool_size=3`: three connections open at start and stay three under
+    32 concurrent clients (a fixed pool: no connection is opened or closed
+    per burst, so no idle or keep-alive timer is started per query)."""
+    database = urlsplit(postgres_url).path.lstrip("/")
+    server = make_sqlite_server(store=postgres_url + ("&" if "?" in postgres_url else "?") + "pool_size=3")
+    login = admin_login(server)
+    deadline = time.monotonic() + 20
+    while connections_to(database) != 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert connections_to(database) == 3
+
+    def read(_):
+        return http().get(server.url("/api/me"), headers=cookie_header(login.cookie)).status_code
+
+    with ThreadPoolExecutor(32) as pool:
+        statuses = list(pool.map(read, range(400)))
+    assert statuses == [200] * 400, sorted(set(statuses))
+    assert connections_to(database) == 3
+
+
+@pytest.mark.parametrize("size", ["0", "101", "many"])
+def test_a_bad_pool_size_stops_serve_at_start_with_a_reason_that_hides_the_password(postgres_url, tmp_path, size):
+    parts = urlsplit(postgres_url)
+    password = "hunter2-not-in-any-output"
+    url = parts._replace(netloc=f"{parts.username}:{password}@{parts.hostname}:{parts.port}",
+                         query="&".join(filter(None, [parts.query, f"pool_size={size}"]))).geturl()
+    done = run_cli("serve", "--port", str(free_port()), data_dir=tmp_path / "data", store=url, check=False, timeout=60)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "pool_size must be a whole number of connections from 1 to 100" in output, output
+    assert password not in output, output

@@ -111,6 +111,9 @@ struct SessionStoreFailureTests {
         // The caller's size wins over the URL's.
         let overridden = try PostgresStorage.configuration(url: "postgres://u:p@h/db?pool_size=3", poolSize: 5)
         #expect(overridden.options.maximumConnections == 5)
+        // ... but a bad one in the URL is still refused.
+        #expect(throws: StoreError.self) { try PostgresStorage.configuration(url: "postgres://u:p@h/db?pool_size=0", poolSize: 5) }
+        #expect(throws: StoreError.self) { try PostgresStorage.configuration(url: "postgres://u:p@h/db", poolSize: 0) }
         for bad in ["0", "101", "-1", "ten", ""] {
             do {
                 _ = try PostgresStorage.configuration(url: "postgres://u:hunter2@h/db?pool_size=\(bad)")
