@@ -177,7 +177,9 @@ func withPostgresStorage<Result: Sendable>(
     guard let url = TestPostgres.url else { throw TestPostgres.Missing() }
     var quiet = Logger(label: "tessera.test.postgres")
     quiet.logLevel = .error
-    var configuration = try PostgresStorage.configuration(url: url, poolSize: 8, connectTimeout: operationTimeout)
+    // A small fixed pool: many tests run at once, each opening its pool at start
+    // (with-postgres.sh allows 250 connections in all).
+    var configuration = try PostgresStorage.configuration(url: url, poolSize: 4, connectTimeout: operationTimeout)
     configuration.options.additionalStartupParameters = [("search_path", schema)]
     let storage = PostgresStorage(configuration: configuration, operationTimeout: operationTimeout, logger: quiet)
     return try await withThrowingTaskGroup(of: Void.self) { group in
