@@ -519,7 +519,8 @@ def markdown(report):
         add("")
         add("| process | CPU per request | Tessera's code | its largest parts | sqlite-nio + SQLite | postgres-nio | kernel | the rest | of the rest: allocation, retain/release, concurrency runtime |")
         add("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        for name, parts in serve_profile.items():
+        stores = in_store_order({name: parts for name, parts in serve_profile.items() if name != "bare"})
+        for name, parts in ([("bare", serve_profile["bare"])] if "bare" in serve_profile else []) + stores:
             label = "bench-server `/bare`" if name == "bare" else f"serve `/api/me` on {STORE_LABELS.get(name, name)}"
             largest = ", ".join(f"{kind} {value:.1f}" for kind, value in parts["tessera_by_type"][:3]) or "–"
             kinds = " / ".join(f"{parts['kinds'].get(kind, 0):.1f}" for kind in ("allocation", "retain/release", "concurrency runtime"))
@@ -860,7 +861,8 @@ class Chart:
         self.text(16, self.y, title, size=15, weight="bold")
         self.y += 18
         self.text(16, self.y, subtitle, size=11, fill="#555555")
-        self.y += 14
+        # Room under the subtitle for the reference line's label.
+        self.y += 24 if reference is not None else 14
         top = self.y
         row_height = 22
         bottom = top + row_height * len(rows)
