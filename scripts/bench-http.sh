@@ -119,17 +119,14 @@ done
 # server's time per request goes to (perf samples the server process only).
 profile_json=""
 if [ "$profile_seconds" -gt 0 ]; then
-    if perf record -o "$workdir/probe.perf" -- true >/dev/null 2>&1; then
+    if wrk_can_profile "$workdir"; then
         profiles=()
         for route in "${routes[@]}"; do
             header=$(header_of "$route")
             args=()
             [ -n "$header" ] && args+=(-H "$header")
-            wrk -t 2 -c "$connections" -d "$((profile_seconds + 2))s" ${args[@]+"${args[@]}"} "http://127.0.0.1:$port/$route" >/dev/null &
-            load_pid=$!
-            sleep 1
-            perf record -F 997 -g -p "$server_pid" -o "$workdir/$route.perf" -- sleep "$profile_seconds" >/dev/null 2>&1
-            wait "$load_pid"
+            wrk_profile "$workdir/$route.perf" "$server_pid" "$profile_seconds" "$connections" \
+                "http://127.0.0.1:$port/$route" ${args[@]+"${args[@]}"}
             profiles+=("$route=$workdir/$route.perf")
         done
         profile_json="$workdir/profile.json"

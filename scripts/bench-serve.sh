@@ -211,14 +211,10 @@ done
 # --- Where serve's CPU goes: a profile of /api/me on each store ---------------
 
 profile_json=""
-if [ "$profile_seconds" -gt 0 ] && command -v perf >/dev/null && perf record -o "$workdir/probe.perf" -- true >/dev/null 2>&1; then
+if [ "$profile_seconds" -gt 0 ] && wrk_can_profile "$workdir"; then
     profiles=()
     profile_one() { # NAME PID URL COOKIE: PID's CPU profile while wrk sends URL the cookie
-        wrk -t 2 -c "$connections" -d "$((profile_seconds + 2))s" -H "Cookie: $4" "$3" >/dev/null &
-        local load=$!
-        sleep 1
-        perf record -F 997 -g -p "$2" -o "$workdir/$1.perf" -- sleep "$profile_seconds" >/dev/null 2>&1
-        wait "$load"
+        wrk_profile "$workdir/$1.perf" "$2" "$profile_seconds" "$connections" "$3" -H "Cookie: $4"
         profiles+=("$1=$workdir/$1.perf")
     }
     profile_one bare "$bare_pid" "http://127.0.0.1:$bare_port/bare" "${cookie[${stores[0]}]}"

@@ -1,5 +1,6 @@
-# One wrk measurement of one URL, shared by scripts/bench-http.sh and
-# scripts/bench-serve.sh. Source it, then call
+# One wrk measurement of one URL, and one CPU profile of a server under wrk's
+# load, shared by scripts/bench-http.sh and scripts/bench-serve.sh. Source
+# it, then call
 #
 #     wrk_measure SERVER_PID URL SECONDS CONNECTIONS [WRK ARGS...]
 #
@@ -18,6 +19,12 @@
 # non-2xx answer or a connect, read or write error fails the calling script
 # (exit 1) with wrk's output on stderr, so a table of fast 401s or refused
 # connections can't pass for a measurement.
+#
+#     wrk_can_profile SCRATCH_DIR && wrk_profile OUT.perf SERVER_PID SECONDS CONNECTIONS URL [WRK ARGS...]
+#
+# records SERVER_PID with `perf record -g` for SECONDS while wrk loads URL
+# (from a second before to a second after); wrk_can_profile says whether
+# perf may record here at all.
 
 # User+system clock ticks PID has used, or nothing without /proc.
 wrk_cpu_ticks() {
@@ -58,4 +65,19 @@ wrk_measure() {
             cpu = (before == "" || after == "") ? "nan" : sprintf("%.2f", (after - before) / hz)
             printf "%s %.3f %.3f %d %s %d\n", rps, p50, p99, requests, cpu, timeouts
         }' <<<"$out")
+}
+
+# Whether `perf record` works here (perf installed, perf_event_paranoid allowing it).
+wrk_can_profile() {
+    command -v perf >/dev/null && perf record -o "$1/probe.perf" -- true >/dev/null 2>&1
+}
+
+wrk_profile() {
+    local out=$1 pid=$2 seconds=$3 connections=$4 url=$5
+    shift 5
+    wrk -t 2 -c "$connections" -d "$((seconds + 2))s" "$@" "$url" >/dev/null &
+    local load=$!
+    sleep 1
+    perf record -F 997 -g -p "$pid" -o "$out" -- sleep "$seconds" >/dev/null 2>&1
+    wait "$load"
 }

@@ -39,12 +39,12 @@ final class PostgresCircuitBreaker: Sendable {
 
     /// Asks whether an operation may run now.
     func permission() -> Permission {
-        let now = clock.now
-        return state.withLock { state in
+        state.withLock { state in
             switch state {
             case .closed:
+                // The common case reads no clock.
                 return .run
-            case .open(let until) where now >= until:
+            case .open(let until) where clock.now >= until:
                 state = .probing
                 return .probe
             case .open, .probing:
